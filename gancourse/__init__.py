@@ -1,0 +1,67 @@
+"""gancourse: helper package of a bilingual Keras 3 course on GANs.
+
+gancourse：双语 Keras 3 生成对抗网络课程的辅助包。
+
+Import it before TensorFlow/Keras so TensorFlow's C++ start-up messages stay
+quiet. Submodules hold one concept each: ``runtime``, ``data``, ``models``,
+``losses``, ``steps``, ``gans``, ``callbacks``, ``plotting``.
+"""
+
+import os
+
+# 在导入 TensorFlow 之前降低其 C++ 日志级别 / Quiet TF's C++ logs before import.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from gancourse import callbacks  # noqa: E402
+from gancourse import data  # noqa: E402
+from gancourse import gans  # noqa: E402
+from gancourse import losses  # noqa: E402
+from gancourse import models  # noqa: E402
+from gancourse import plotting  # noqa: E402
+from gancourse import runtime  # noqa: E402
+from gancourse import steps  # noqa: E402
+from gancourse.callbacks import SampleGrid  # noqa: E402
+from gancourse.data import load_fashion_mnist  # noqa: E402
+from gancourse.data import load_mnist  # noqa: E402
+from gancourse.data import make_dataset  # noqa: E402
+from gancourse.data import make_ring_data  # noqa: E402
+from gancourse.gans import GAN  # noqa: E402
+from gancourse.losses import get_loss_pair  # noqa: E402
+from gancourse.models import make_dcgan_discriminator  # noqa: E402
+from gancourse.models import make_dcgan_generator  # noqa: E402
+from gancourse.models import make_mlp_discriminator  # noqa: E402
+from gancourse.models import make_mlp_generator  # noqa: E402
+from gancourse.plotting import plot_history  # noqa: E402
+from gancourse.plotting import show_images  # noqa: E402
+from gancourse.runtime import fast_mode  # noqa: E402
+from gancourse.runtime import setup  # noqa: E402
+from gancourse.steps import make_train_step  # noqa: E402
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GAN",
+    "SampleGrid",
+    "callbacks",
+    "data",
+    "fast_mode",
+    "gans",
+    "get_loss_pair",
+    "load_fashion_mnist",
+    "load_mnist",
+    "losses",
+    "make_dataset",
+    "make_dcgan_discriminator",
+    "make_dcgan_generator",
+    "make_mlp_discriminator",
+    "make_mlp_generator",
+    "make_ring_data",
+    "make_train_step",
+    "models",
+    "plot_history",
+    "plotting",
+    "runtime",
+    "setup",
+    "show_images",
+    "steps",
+]

@@ -1,0 +1,96 @@
+"""Runtime settings: seeding and the fast mode used by CI.
+
+运行时设置：随机种子与 CI 使用的快速模式。
+
+Fast mode (environment variable ``GANCOURSE_FAST=1``) is how the notebooks stay
+honest: a lesson declares ``EPOCHS = 20`` and the package caps it inside
+``fit``/``make_dataset`` when the lessons run under ``pytest --nbval``.
+"""
+
+import os
+import random
+
+import numpy as np
+
+FAST_EPOCHS = 1
+FAST_STEPS = 3
+FAST_ITERATIONS = 5
+
+
+def fast_mode():
+    """Whether fast mode is on (read from ``GANCOURSE_FAST`` on every call).
+
+    是否处于快速模式（每次调用时读取 ``GANCOURSE_FAST``）。
+
+    Returns:
+        bool: True when ``GANCOURSE_FAST`` is set to a true value.
+    """
+    value = os.environ.get("GANCOURSE_FAST", "0").strip().lower()
+    return value not in ("", "0", "false", "no", "off")
+
+
+def _positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"`{name}` must be an int. Received: {name}={value!r}")
+    if value < 1:
+        raise ValueError(
+            f"`{name}` must be a positive integer. Received: {name}={value}"
+        )
+    return int(value)
+
+
+def cap_epochs(epochs):
+    """Return ``epochs``, or at most ``FAST_EPOCHS`` in fast mode.
+
+    返回训练轮数；快速模式下最多 ``FAST_EPOCHS`` 轮。
+    """
+    epochs = _positive_int("epochs", epochs)
+    return min(epochs, FAST_EPOCHS) if fast_mode() else epochs
+
+
+def cap_steps(steps):
+    """Return ``steps``, or at most ``FAST_STEPS`` in fast mode.
+
+    返回训练步数；快速模式下最多 ``FAST_STEPS`` 步。
+    """
+    steps = _positive_int("steps", steps)
+    return min(steps, FAST_STEPS) if fast_mode() else steps
+
+
+def cap_iterations(iterations):
+    """Return ``iterations``, or at most ``FAST_ITERATIONS`` in fast mode.
+
+    返回优化迭代次数；快速模式下最多 ``FAST_ITERATIONS`` 次。
+
+    Used by loops that are not epochs over a data set (toy GANs, style
+    transfer).
+    """
+    iterations = _positive_int("iterations", iterations)
+    if fast_mode():
+        return min(iterations, FAST_ITERATIONS)
+    return iterations
+
+
+def setup(seed=42):
+    """Seed Python, NumPy, TensorFlow and Keras in one call.
+
+    一次性设置 Python、NumPy、TensorFlow 与 Keras 的随机种子。
+
+    Args:
+        seed: int, the global seed.
+
+    Returns:
+        int: the seed, so a lesson can print it.
+
+    Example:
+        >>> import gancourse
+        >>> gancourse.setup(0)
+        0
+    """
+    seed = int(seed)
+    import keras
+
+    random.seed(seed)
+    np.random.seed(seed)
+    keras.utils.set_random_seed(seed)
+    return seed

@@ -1,0 +1,140 @@
+"""Explicit training steps and loops: the "from scratch" form of lesson 01.
+
+显式的训练步与训练循环：第 01 课“从零开始”的写法。
+
+``make_train_step`` returns a ``tf.function`` with two gradient tapes, one per
+network. It calls the same loss functions as ``gancourse.GAN.train_step``;
+the two forms differ only in who runs the loop (you, or ``fit``).
+"""
+
+import time
+
+import keras
+import numpy as np
+
+from gancourse import gans
+from gancourse import losses
+from gancourse import runtime
+
+
+def make_train_step(
+    generator,
+    discriminator,
+    g_optimizer,
+    d_optimizer,
+    loss="non_saturating",
+    label_smoothing=0.0,
+    seed=None,
+    jit_compile=False,
+):
+    """Build one GAN training step as a ``tf.function``.
+
+    构建一个 GAN 训练步（``tf.function``）。
+
+    The step does, on a batch of real samples x:
+    1. z ~ N(0, I); update D on loss_D(D(x), D(G(z))) (G fixed);
+    2. new z; update G on loss_G(D(G(z))) (D fixed).
+
+    Args:
+        generator: keras.Model (batch, latent_dim) -> samples.
+        discriminator: keras.Model samples -> logits.
+        g_optimizer: keras optimizer for G.
+        d_optimizer: keras optimizer for D (a different object).
+        loss: loss family name or ``losses.LossPair``.
+        label_smoothing: one-sided label smoothing.
+        seed: int seed for the noise.
+        jit_compile: compile the step with XLA.
+
+    Returns:
+        A function ``step(real) -> {"d_loss": tensor, "g_loss": tensor}``.
+    """
+    import tensorflow as tf
+
+    latent_dim = gans.check_models(generator, discriminator)
+    if g_optimizer is d_optimizer:
+        raise ValueError(
+            "`g_optimizer` and `d_optimizer` must be two different optimizer "
+            "objects. Received: the same object twice"
+        )
+    pair = losses.get_loss_pair(loss)
+    label_smoothing = losses.check_label_smoothing(pair, label_smoothing)
+    seed_generator = keras.random.SeedGenerator(seed)
+    expected = tuple(discriminator.inputs[0].shape[1:])
+    # 先在 tf.function 外创建优化器变量 / Build optimizer slots eagerly.
+    g_optimizer.build(generator.trainable_variables)
+    d_optimizer.build(discriminator.trainable_variables)
+
+    def step(real):
+        if tuple(real.shape[1:]) != expected:
+            raise ValueError(
+                f"Each batch must hold samples of shape {expected}. "
+                f"Received: batch shape {tuple(real.shape)}"
+            )
+        batch_size = tf.shape(real)[0]
+        # 判别器：真样本记 1，假样本记 0 / D: real -> 1, fake -> 0.
+        z = keras.random.normal((batch_size, latent_dim), seed=seed_generator)
+        fake = generator(z, training=True)
+        with tf.GradientTape() as tape:
+            real_logits = discriminator(real, training=True)
+            fake_logits = discriminator(fake, training=True)
+            d_loss = pair.discriminator(
+                real_logits, fake_logits, label_smoothing=label_smoothing
+            )
+        grads = tape.gradient(d_loss, discriminator.trainable_variables)
+        d_optimizer.apply(grads, discriminator.trainable_variables)
+        # 生成器：让判别器把假样本判为真 / G: make D call fakes real.
+        z = keras.random.normal((batch_size, latent_dim), seed=seed_generator)
+        with tf.GradientTape() as tape:
+            fake_logits = discriminator(
+                generator(z, training=True), training=True
+            )
+            g_loss = pair.generator(fake_logits)
+        grads = tape.gradient(g_loss, generator.trainable_variables)
+        g_optimizer.apply(grads, generator.trainable_variables)
+        return {"d_loss": d_loss, "g_loss": g_loss}
+
+    return tf.function(step, jit_compile=jit_compile)
+
+
+def train(step, dataset, epochs, on_epoch_end=None, verbose=1):
+    """Run ``step`` over ``dataset`` for ``epochs`` epochs (a plain loop).
+
+    用普通 Python 循环训练：每轮遍历一次数据集。
+
+    Args:
+        step: a function from ``make_train_step``.
+        dataset: iterable of batches (tf.data.Dataset).
+        epochs: number of epochs (capped in fast mode).
+        on_epoch_end: optional ``fn(epoch, logs)`` called after each epoch.
+        verbose: 1 prints one line per epoch, 0 prints nothing.
+
+    Returns:
+        dict of per-epoch mean losses: {"d_loss": [...], "g_loss": [...]}.
+    """
+    epochs = runtime.cap_epochs(epochs)
+    history = {}
+    for epoch in range(epochs):
+        start = time.perf_counter()
+        sums = {}
+        num_batches = 0
+        for batch in dataset:
+            if isinstance(batch, (tuple, list)):
+                batch = batch[0]
+            for name, value in step(batch).items():
+                sums[name] = sums.get(name, 0.0) + float(value)
+            num_batches += 1
+        if num_batches == 0:
+            raise ValueError(
+                "`dataset` must yield at least one batch. "
+                "Received: an empty dataset"
+            )
+        logs = {name: total / num_batches for name, total in sums.items()}
+        for name, value in logs.items():
+            history.setdefault(name, []).append(value)
+        if verbose:
+            text = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+            seconds = time.perf_counter() - start
+            print(f"Epoch {epoch + 1}/{epochs} - {text} ({seconds:.1f}s)")
+        if on_epoch_end is not None:
+            on_epoch_end(epoch, logs)
+    return {name: np.asarray(values) for name, values in history.items()}

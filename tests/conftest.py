@@ -1,0 +1,19 @@
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ["MPLBACKEND"] = "Agg"
+os.environ.pop("GANCOURSE_FAST", None)
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+@pytest.fixture
+def small_images(rng):
+    """32 random 16x16x1 images in [-1, 1]."""
+    return rng.uniform(-1, 1, size=(32, 16, 16, 1)).astype("float32")
