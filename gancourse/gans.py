@@ -13,6 +13,7 @@ lesson 01). Callbacks, ``verbose``, ``jit_compile``, mixed precision and
 
 import keras
 import numpy as np
+import tensorflow as tf
 from keras import ops
 
 from gancourse import losses
@@ -229,7 +230,7 @@ class GAN(keras.Model):
         for _ in range(self.d_steps):
             z = self.sample_latent(batch_size)
             fake = self.generate_fake(z, condition, training=True)
-            with self._tape() as tape:
+            with tf.GradientTape() as tape:
                 d_loss = self.discriminator_loss(real, fake, condition)
                 scaled = self.d_optimizer.scale_loss(_replica_scale(d_loss))
             weights = self.discriminator.trainable_weights
@@ -238,7 +239,7 @@ class GAN(keras.Model):
 
         # 2. 更新生成器（判别器固定）/ Update G with D fixed.
         z = self.sample_latent(batch_size)
-        with self._tape() as tape:
+        with tf.GradientTape() as tape:
             fake = self.generate_fake(z, condition, training=True)
             fake_logits = self.discriminate(fake, condition, training=True)
             g_loss = self.loss_pair.generator(fake_logits)
@@ -251,12 +252,6 @@ class GAN(keras.Model):
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         return {m.name: m.result() for m in self.metrics}
-
-    @staticmethod
-    def _tape():
-        import tensorflow as tf
-
-        return tf.GradientTape()
 
     def fit(self, *args, epochs=1, **kwargs):
         """``keras.Model.fit``, with ``epochs`` capped in fast mode (CI).
