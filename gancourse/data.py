@@ -383,6 +383,27 @@ def make_ring_data(
     return points.astype("float32")
 
 
+def ring_mode_shares(samples, num_modes=8, radius=2.0, std=0.05):
+    """Fraction of samples within 3 standard deviations of each ring mode.
+
+    每个模式附近（3 个标准差以内）的样本比例。
+
+    Returns:
+        float64 array (num_modes,); its sum is the high-quality fraction.
+    """
+    samples = np.asarray(samples, dtype="float64")
+    if samples.ndim != 2 or samples.shape[1] != 2:
+        raise ValueError(
+            "`samples` must have shape (N, 2). "
+            f"Received: samples.shape={samples.shape}"
+        )
+    centers = ring_centers(num_modes, radius).astype("float64")
+    distances = np.linalg.norm(samples[:, None, :] - centers[None], axis=-1)
+    close = distances.min(axis=1) < 3.0 * std
+    nearest = distances.argmin(axis=1)[close]
+    return np.bincount(nearest, minlength=num_modes) / len(samples)
+
+
 def ring_mode_coverage(
     samples, num_modes=8, radius=2.0, std=0.05, min_fraction=0.01
 ):
@@ -397,16 +418,5 @@ def ring_mode_coverage(
     Returns:
         (modes_covered, high_quality_fraction): int and float.
     """
-    samples = np.asarray(samples, dtype="float64")
-    if samples.ndim != 2 or samples.shape[1] != 2:
-        raise ValueError(
-            "`samples` must have shape (N, 2). "
-            f"Received: samples.shape={samples.shape}"
-        )
-    centers = ring_centers(num_modes, radius).astype("float64")
-    distances = np.linalg.norm(samples[:, None, :] - centers[None], axis=-1)
-    nearest = distances.argmin(axis=1)
-    close = distances.min(axis=1) < 3.0 * std
-    counts = np.bincount(nearest[close], minlength=num_modes)
-    covered = int((counts >= min_fraction * len(samples)).sum())
-    return covered, float(close.mean())
+    shares = ring_mode_shares(samples, num_modes, radius, std)
+    return int((shares >= min_fraction).sum()), float(shares.sum())

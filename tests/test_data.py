@@ -170,3 +170,5 @@ def test_ring_data_and_coverage():
     assert data.ring_mode_coverage(one_mode)[0] == 1
     with pytest.raises(ValueError, match="shape"):
         data.ring_mode_coverage(np.zeros((3, 3)))
+    shares = data.ring_mode_shares(np.vstack([one_mode, [[9.0, 9.0]] * 100]))
+    np.testing.assert_allclose(shares, [0.5] + [0.0] * 7)
