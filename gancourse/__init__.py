@@ -13,6 +13,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from gancourse import callbacks  # noqa: E402
+from gancourse import conditional  # noqa: E402
 from gancourse import data  # noqa: E402
 from gancourse import gans  # noqa: E402
 from gancourse import losses  # noqa: E402
@@ -20,7 +21,12 @@ from gancourse import models  # noqa: E402
 from gancourse import plotting  # noqa: E402
 from gancourse import runtime  # noqa: E402
 from gancourse import steps  # noqa: E402
+from gancourse import stylegan  # noqa: E402
+from gancourse import wgan  # noqa: E402
 from gancourse.callbacks import SampleGrid  # noqa: E402
+from gancourse.conditional import ConditionalGAN  # noqa: E402
+from gancourse.conditional import make_conditional_discriminator  # noqa: E402
+from gancourse.conditional import make_conditional_generator  # noqa: E402
 from gancourse.data import load_fashion_mnist  # noqa: E402
 from gancourse.data import load_mnist  # noqa: E402
 from gancourse.data import make_dataset  # noqa: E402
@@ -36,20 +42,28 @@ from gancourse.plotting import show_images  # noqa: E402
 from gancourse.runtime import fast_mode  # noqa: E402
 from gancourse.runtime import setup  # noqa: E402
 from gancourse.steps import make_train_step  # noqa: E402
+from gancourse.wgan import WGANGP  # noqa: E402
+from gancourse.wgan import gradient_penalty  # noqa: E402
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConditionalGAN",
     "GAN",
     "SampleGrid",
+    "WGANGP",
     "callbacks",
+    "conditional",
     "data",
     "fast_mode",
     "gans",
     "get_loss_pair",
+    "gradient_penalty",
     "load_fashion_mnist",
     "load_mnist",
     "losses",
+    "make_conditional_discriminator",
+    "make_conditional_generator",
     "make_dataset",
     "make_dcgan_discriminator",
     "make_dcgan_generator",
@@ -64,4 +78,6 @@ __all__ = [
     "setup",
     "show_images",
     "steps",
+    "stylegan",
+    "wgan",
 ]
