@@ -1,0 +1,334 @@
+import json
+
+import keras
+import numpy as np
+import pytest
+import scipy.linalg
+
+from gancourse import data
+from gancourse import metrics
+from gancourse.gans import GAN
+
+
+def reference_fid(features_a, features_b):
+    """FID written the textbook way, with scipy.linalg.sqrtm."""
+    mu_a, mu_b = features_a.mean(0), features_b.mean(0)
+    cov_a = np.cov(features_a, rowvar=False)
+    cov_b = np.cov(features_b, rowvar=False)
+    root = scipy.linalg.sqrtm(cov_a @ cov_b).real
+    return float(
+        np.sum((mu_a - mu_b) ** 2) + np.trace(cov_a + cov_b - 2 * root)
+    )
+
+
+def reference_mmd2(a, b):
+    """Unbiased MMD^2 with the cubic kernel, by explicit double loops."""
+    d = a.shape[1]
+    m = len(a)
+
+    def k(x, y):
+        return (np.dot(x, y) / d + 1.0) ** 3
+
+    aa = sum(k(a[i], a[j]) for i in range(m) for j in range(m) if i != j)
+    bb = sum(k(b[i], b[j]) for i in range(m) for j in range(m) if i != j)
+    ab = sum(k(a[i], b[j]) for i in range(m) for j in range(m))
+    return aa / (m * (m - 1)) + bb / (m * (m - 1)) - 2 * ab / m**2
+
+
+def correlated(rng, n, d, shift=0.0):
+    mixing = np.random.default_rng(123).normal(size=(d, d))
+    return rng.normal(size=(n, d)) @ mixing + shift
+
+
+# -- FID -----------------------------------------------------------------
+def test_fid_matches_scipy_sqrtm_reference(rng):
+    a = correlated(rng, 300, 8)
+    b = correlated(rng, 200, 8, shift=0.5) * 1.3
+    expected = reference_fid(a, b)
+    assert expected > 1.0
+    np.testing.assert_allclose(
+        metrics.frechet_distance(a, b), expected, rtol=1e-7
+    )
+
+
+def test_fid_of_identical_sets_is_zero_and_symmetric(rng):
+    a = correlated(rng, 200, 6)
+    b = correlated(rng, 150, 6) * 2.0
+    assert metrics.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-8)
+    np.testing.assert_allclose(
+        metrics.frechet_distance(a, b),
+        metrics.frechet_distance(b, a),
+        rtol=1e-9,
+    )
+
+
+def test_fid_of_a_shift_is_the_squared_norm(rng):
+    # 同一协方差，只平移均值 / Same covariance, shifted mean.
+    a = correlated(rng, 400, 5)
+    shift = np.array([1.0, -2.0, 0.5, 0.0, 3.0])
+    np.testing.assert_allclose(
+        metrics.frechet_distance(a, a + shift), np.sum(shift**2), rtol=1e-7
+    )
+
+
+def test_fid_uses_unbiased_covariance():
+    a = np.array([[0.0], [2.0]])  # mean 1, unbiased variance 2
+    b = np.array([[1.0], [1.0]])  # mean 1, variance 0
+    assert metrics.frechet_distance(a, b) == pytest.approx(2.0)
+
+
+def test_fid_is_biased_at_small_n(rng):
+    # 同一分布的两个样本：N 越小 FID 越大 / Same distribution: smaller N,
+    # larger FID.
+    small = [
+        metrics.frechet_distance(
+            rng.normal(size=(20, 8)), rng.normal(size=(20, 8))
+        )
+        for _ in range(5)
+    ]
+    large = [
+        metrics.frechet_distance(
+            rng.normal(size=(2000, 8)), rng.normal(size=(2000, 8))
+        )
+        for _ in range(5)
+    ]
+    assert np.mean(small) > 10 * np.mean(large)
+
+
+@pytest.mark.parametrize(
+    "a_shape, b_shape",
+    [
+        ((10,), (10, 3)),
+        ((4, 3, 1), (4, 3)),
+        ((10, 3), (10, 4)),
+        ((1, 3), (5, 3)),
+    ],
+)
+def test_fid_rejects_bad_shapes(a_shape, b_shape):
+    with pytest.raises(ValueError, match="Received"):
+        metrics.frechet_distance(np.ones(a_shape), np.ones(b_shape))
+
+
+def test_fid_rejects_non_finite():
+    a = np.ones((5, 2))
+    a[0, 0] = np.nan
+    with pytest.raises(ValueError, match="Received"):
+        metrics.frechet_distance(a, np.ones((5, 2)))
+
+
+# -- KID -------------------------------------------------------------------
+def test_kid_matches_numpy_reference(rng):
+    a = rng.normal(size=(12, 3))
+    b = rng.normal(size=(12, 3)) + 0.7
+    mean, std = metrics.kid(a, b, num_subsets=3, subset_size=12)
+    # 子集取满全部样本：每个子集都相同 / Full-size subsets are all equal.
+    np.testing.assert_allclose(mean, reference_mmd2(a, b), rtol=1e-9)
+    assert std == pytest.approx(0.0, abs=1e-12)
+
+
+def test_kid_subsets_are_reproducible_and_seeded(rng):
+    a = rng.normal(size=(60, 4))
+    b = rng.normal(size=(50, 4)) + 0.3
+    first = metrics.kid(a, b, num_subsets=5, subset_size=10, seed=1)
+    assert first == metrics.kid(a, b, num_subsets=5, subset_size=10, seed=1)
+    assert first != metrics.kid(a, b, num_subsets=5, subset_size=10, seed=2)
+    assert first[1] > 0
+
+
+def test_kid_is_unbiased_on_equal_distributions(rng):
+    values = [
+        metrics.kid(
+            rng.normal(size=(50, 4)),
+            rng.normal(size=(50, 4)),
+            num_subsets=1,
+            subset_size=50,
+        )[0]
+        for _ in range(200)
+    ]
+    # 均值与 0 相差不超过 3 个标准误 / Mean within 3 standard errors of 0.
+    standard_error = np.std(values) / np.sqrt(len(values))
+    assert abs(np.mean(values)) < 3 * standard_error
+    assert min(values) < 0 < max(values)
+    shifted = metrics.kid(
+        rng.normal(size=(50, 4)), rng.normal(size=(50, 4)) + 1.0
+    )[0]
+    assert shifted > 10 * standard_error
+
+
+def test_kid_rejects_bad_arguments(rng):
+    a = rng.normal(size=(10, 3))
+    with pytest.raises(ValueError, match="Received"):
+        metrics.kid(a, rng.normal(size=(10, 2)))
+    with pytest.raises(ValueError, match="Received"):
+        metrics.kid(a, a, num_subsets=0)
+
+
+# -- Inception Score -------------------------------------------------------
+def test_inception_score_extremes():
+    confident = np.tile(np.eye(10), (5, 1))  # every class equally often
+    mean, std = metrics.inception_score(confident, num_splits=5)
+    assert mean == pytest.approx(10.0)
+    assert std == pytest.approx(0.0, abs=1e-9)
+    identical = np.tile([[0.7, 0.2, 0.1]], (30, 1))
+    assert metrics.inception_score(identical, 3)[0] == pytest.approx(1.0)
+
+
+def test_inception_score_matches_numpy_reference(rng):
+    logits = rng.normal(size=(40, 5)) * 2
+    probs = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    expected = []
+    for part in np.split(probs, 4):
+        kl = np.sum(part * np.log(part / part.mean(0)), axis=1)
+        expected.append(np.exp(kl.mean()))
+    mean, std = metrics.inception_score(probs, num_splits=4)
+    np.testing.assert_allclose(
+        [mean, std], [np.mean(expected), np.std(expected)]
+    )
+
+
+@pytest.mark.parametrize(
+    "probs, splits",
+    [(np.ones(10) / 10, 1), (np.ones((4, 2)), 1), (np.eye(3), 4)],
+)
+def test_inception_score_rejects_bad_input(probs, splits):
+    with pytest.raises(ValueError, match="Received"):
+        metrics.inception_score(probs, num_splits=splits)
+
+
+# -- diversity and precision/recall ---------------------------------------
+def test_mean_pairwise_distance_matches_scipy(rng):
+    from scipy.spatial.distance import pdist
+
+    x = rng.normal(size=(30, 4))
+    np.testing.assert_allclose(
+        metrics.mean_pairwise_distance(x), pdist(x).mean(), rtol=1e-9
+    )
+    collapsed = np.tile(x[:1], (30, 1))
+    assert metrics.mean_pairwise_distance(collapsed) == pytest.approx(
+        0.0, abs=1e-6
+    )
+
+
+def test_precision_recall_matches_brute_force_and_sees_collapse(rng):
+    from scipy.spatial.distance import cdist
+
+    real = rng.normal(size=(80, 2))
+    fake = rng.normal(size=(60, 2)) * 0.3 + [1.0, 0.0]
+    k = 3
+    r_real = np.sort(cdist(real, real), axis=1)[:, k]
+    r_fake = np.sort(cdist(fake, fake), axis=1)[:, k]
+    precision = np.mean(np.any(cdist(fake, real) <= r_real, axis=1))
+    recall = np.mean(np.any(cdist(real, fake) <= r_fake, axis=1))
+    assert metrics.precision_recall(real, fake, k=k) == pytest.approx(
+        (precision, recall)
+    )
+    # 塌缩的生成器：精确率高、召回率低 / Collapse: high precision, low recall.
+    assert precision > 0.8 and recall < 0.5
+    same = metrics.precision_recall(real, real, k=k)
+    assert same == (1.0, 1.0)
+    with pytest.raises(ValueError, match="Received"):
+        metrics.precision_recall(real[:3], fake, k=3)
+
+
+# -- encoders and image-level helpers -------------------------------------
+def test_shipped_classifier_loads_safely_and_matches_its_record():
+    info = metrics.classifier_info()
+    assert metrics.CLASSIFIER_PATH.stat().st_size < 2_000_000
+    classifier = metrics.load_feature_classifier()
+    images, labels = data.load_fashion_mnist("test")
+    probs = metrics.classifier_probabilities(images[:2000], classifier)
+    accuracy = np.mean(probs.argmax(1) == labels[:2000])
+    assert accuracy == pytest.approx(info["test_accuracy"], abs=0.02)
+    assert info["feature_layer"] == metrics.FEATURE_LAYER
+    encoder = metrics.make_feature_encoder("fashion_mnist")
+    features = metrics.extract_features(images[:8], encoder)
+    assert features.shape == (8, info["feature_dim"])
+    assert features.dtype == np.float64
+
+
+def test_image_fid_and_kid_rank_real_above_corrupted():
+    images, _ = data.load_fashion_mnist("test")
+    real_a, real_b = images[:300], images[300:600]
+    noise = np.random.default_rng(0).uniform(-1, 1, real_b.shape)
+    close = metrics.fid(real_a, real_b)
+    far = metrics.fid(real_a, noise.astype("float32"))
+    assert 0 < close < far
+    kid_close = metrics.image_kid(
+        real_a, real_b, num_subsets=5, subset_size=100
+    )
+    kid_far = metrics.image_kid(real_a, noise, num_subsets=5, subset_size=100)
+    assert kid_close[0] < kid_far[0]
+    with pytest.raises(ValueError, match="Received"):
+        metrics.fid(real_a[0], real_b)
+
+
+def test_make_feature_encoder_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="Received"):
+        metrics.make_feature_encoder("vgg")
+    with pytest.raises(ValueError, match="Received"):
+        metrics.make_feature_encoder("fashion_mnist", image_shape=(32, 32, 3))
+
+
+def test_inception_encoder_without_weights_gives_2048_features():
+    encoder = metrics.make_feature_encoder(
+        "inception_v3", image_shape=(28, 28, 1), weights=None
+    )
+    features = metrics.extract_features(
+        np.zeros((2, 28, 28, 1), "float32"), encoder, batch_size=2
+    )
+    assert features.shape == (2, 2048)
+    assert np.all(np.isfinite(features))
+
+
+def test_inception_encoder_missing_weights_file_explains_fallback(tmp_path):
+    with pytest.raises(RuntimeError, match="fashion_mnist"):
+        metrics.make_feature_encoder(
+            "inception_v3", weights=str(tmp_path / "missing.weights.h5")
+        )
+
+
+# -- callback ----------------------------------------------------------------
+def tiny_gan():
+    z = keras.Input((4,))
+    x = keras.layers.Dense(28 * 28)(z)
+    x = keras.layers.Activation("tanh")(x)
+    generator = keras.Model(z, keras.layers.Reshape((28, 28, 1))(x))
+    images = keras.Input((28, 28, 1))
+    logits = keras.layers.Dense(1)(keras.layers.Flatten()(images))
+    gan = GAN(generator, keras.Model(images, logits), seed=0)
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    return gan
+
+
+def test_fid_callback_logs_fid_every_n_epochs():
+    images, _ = data.load_fashion_mnist("test")
+    real = images[:64]
+    callback = metrics.FIDCallback(real, num_images=32, every_n_epochs=2)
+    gan = tiny_gan()
+    history = gan.fit(
+        real, batch_size=32, epochs=4, verbose=0, callbacks=[callback]
+    )
+    assert callback.epochs == [2, 4]
+    assert len(callback.values) == 2 and all(v > 0 for v in callback.values)
+    assert history.history["fid"] == pytest.approx(callback.values)
+    # 固定噪声：结果可复现 / Fixed noise: the value repeats.
+    assert callback.compute() == pytest.approx(callback.values[-1])
+    with pytest.raises(ValueError, match="Received"):
+        metrics.FIDCallback(real[0])
+
+
+def test_fid_callback_caps_samples_in_fast_mode(monkeypatch):
+    monkeypatch.setenv("GANCOURSE_FAST", "1")
+    real = np.zeros((1000, 28, 28, 1), "float32")
+    assert metrics.FIDCallback(real, num_images=800).num_images == (
+        metrics.FAST_NUM_IMAGES
+    )
+    monkeypatch.setenv("GANCOURSE_FAST", "0")
+    assert metrics.FIDCallback(real, num_images=800).num_images == 800
+
+
+def test_classifier_record_is_json():
+    text = metrics.CLASSIFIER_INFO_PATH.read_text(encoding="utf-8")
+    info = json.loads(text)
+    for key in ("test_accuracy", "epochs", "feature_layer", "date", "command"):
+        assert key in info
