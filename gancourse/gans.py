@@ -149,9 +149,18 @@ class GAN(keras.Model):
                 "`g_optimizer` and `d_optimizer` must be two different "
                 "optimizer objects. Received: the same object twice"
             )
+        # 不要 Keras 默认的 rmsprop：它不训练任何网络，却会进入检查点 /
+        # No default rmsprop: it trains nothing but would enter checkpoints.
+        kwargs.setdefault("optimizer", None)
         super().compile(**kwargs)
         self.g_optimizer = g_optimizer
         self.d_optimizer = d_optimizer
+        # 先建好优化器变量，检查点恢复时才能找到它们 / Build the slots now so
+        # a checkpoint (BackupAndRestore) can restore them into a new model.
+        g_optimizer.build(self.generator.trainable_variables)
+        d_optimizer.build(self.discriminator.trainable_variables)
+        # 子网络都是已构建的函数式模型 / The sub-networks are built already.
+        self.built = True
         self.loss_pair = losses.get_loss_pair(loss)
         self.label_smoothing = losses.check_label_smoothing(
             self.loss_pair, label_smoothing

@@ -151,3 +151,19 @@ def test_mixed_bfloat16_fit(small_images):
     finally:
         keras.mixed_precision.set_global_policy("float32")
     assert np.isfinite(history.history["d_loss"][0])
+
+
+def test_backup_and_restore_resumes_training(small_images, tmp_path):
+    dataset = data.make_dataset(small_images, batch_size=8, seed=0)
+    backup = keras.callbacks.BackupAndRestore(
+        str(tmp_path / "backup"), delete_checkpoint=False
+    )
+    first = tiny_gan()
+    first.fit(dataset, epochs=2, callbacks=[backup], verbose=0)
+    assert int(first.g_optimizer.iterations) == 8
+    resumed = tiny_gan(seed=1)
+    history = resumed.fit(dataset, epochs=3, callbacks=[backup], verbose=0)
+    # Two epochs came from the checkpoint; only the third one ran.
+    assert len(history.history["d_loss"]) == 1
+    assert int(resumed.g_optimizer.iterations) == 12
+    assert resumed.optimizer is None
