@@ -14,7 +14,7 @@ LESSONS = sorted(
 )
 REPO_URL = "github/gancourse/gancourse/blob/main/lessons/"
 TRAINING_CALL = re.compile(
-    r"\.fit\(|steps\.train\(|train_style_transfer\(|\.train\("
+    r"\.fit\(|\.train\(|run_style_transfer\(|train_feed_forward_stylizer\("
 )
 MAX_BYTES = 2_500_000
 
