@@ -16,11 +16,14 @@ from gancourse import callbacks  # noqa: E402
 from gancourse import conditional  # noqa: E402
 from gancourse import data  # noqa: E402
 from gancourse import gans  # noqa: E402
+from gancourse import image_to_image  # noqa: E402
 from gancourse import losses  # noqa: E402
+from gancourse import metrics  # noqa: E402
 from gancourse import models  # noqa: E402
 from gancourse import plotting  # noqa: E402
 from gancourse import runtime  # noqa: E402
 from gancourse import steps  # noqa: E402
+from gancourse import style_transfer  # noqa: E402
 from gancourse import stylegan  # noqa: E402
 from gancourse import wgan  # noqa: E402
 from gancourse.callbacks import SampleGrid  # noqa: E402
@@ -32,7 +35,16 @@ from gancourse.data import load_mnist  # noqa: E402
 from gancourse.data import make_dataset  # noqa: E402
 from gancourse.data import make_ring_data  # noqa: E402
 from gancourse.gans import GAN  # noqa: E402
+from gancourse.image_to_image import CycleGAN  # noqa: E402
+from gancourse.image_to_image import Pix2Pix  # noqa: E402
+from gancourse.image_to_image import make_patchgan_discriminator  # noqa: E402
+from gancourse.image_to_image import make_resnet_generator  # noqa: E402
+from gancourse.image_to_image import make_unet_generator  # noqa: E402
 from gancourse.losses import get_loss_pair  # noqa: E402
+from gancourse.metrics import FIDCallback  # noqa: E402
+from gancourse.metrics import fid  # noqa: E402
+from gancourse.metrics import frechet_distance  # noqa: E402
+from gancourse.metrics import make_feature_encoder  # noqa: E402
 from gancourse.models import make_dcgan_discriminator  # noqa: E402
 from gancourse.models import make_dcgan_generator  # noqa: E402
 from gancourse.models import make_mlp_discriminator  # noqa: E402
@@ -42,6 +54,9 @@ from gancourse.plotting import show_images  # noqa: E402
 from gancourse.runtime import fast_mode  # noqa: E402
 from gancourse.runtime import setup  # noqa: E402
 from gancourse.steps import make_train_step  # noqa: E402
+from gancourse.style_transfer import gram_matrix  # noqa: E402
+from gancourse.style_transfer import make_vgg_feature_extractor  # noqa: E402
+from gancourse.style_transfer import run_style_transfer  # noqa: E402
 from gancourse.wgan import WGANGP  # noqa: E402
 from gancourse.wgan import gradient_penalty  # noqa: E402
 
@@ -49,16 +64,23 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ConditionalGAN",
+    "CycleGAN",
+    "FIDCallback",
     "GAN",
+    "Pix2Pix",
     "SampleGrid",
     "WGANGP",
     "callbacks",
     "conditional",
     "data",
     "fast_mode",
+    "fid",
+    "frechet_distance",
     "gans",
     "get_loss_pair",
     "gradient_penalty",
+    "gram_matrix",
+    "image_to_image",
     "load_fashion_mnist",
     "load_mnist",
     "losses",
@@ -67,17 +89,25 @@ __all__ = [
     "make_dataset",
     "make_dcgan_discriminator",
     "make_dcgan_generator",
+    "make_feature_encoder",
     "make_mlp_discriminator",
     "make_mlp_generator",
+    "make_patchgan_discriminator",
+    "make_resnet_generator",
     "make_ring_data",
     "make_train_step",
+    "make_unet_generator",
+    "make_vgg_feature_extractor",
+    "metrics",
     "models",
     "plot_history",
     "plotting",
+    "run_style_transfer",
     "runtime",
     "setup",
     "show_images",
     "steps",
+    "style_transfer",
     "stylegan",
     "wgan",
 ]
