@@ -2,10 +2,19 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ["MPLBACKEND"] = "Agg"
-os.environ.pop("GANCOURSE_FAST", None)
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def full_mode(monkeypatch):
+    """Unit tests run in full mode unless a test turns fast mode on.
+
+    ``lessons/conftest.py`` sets GANCOURSE_FAST=1 for the notebook kernels;
+    when both folders run in one pytest session it must not leak here.
+    """
+    monkeypatch.delenv("GANCOURSE_FAST", raising=False)
 
 
 @pytest.fixture
