@@ -153,30 +153,9 @@ def make_conditional_generator(
     )(labels)
     # 标签嵌入与噪声拼接 / The class embedding joins the noise vector.
     x = layers.Concatenate()([z, embedded])
-    x = layers.Dense(
-        (height // 4) * (width // 4) * 4 * base_filters, use_bias=False
-    )(x)
-    x = layers.BatchNormalization()(x)
-    x = layers.LeakyReLU(0.2)(x)
-    x = layers.Reshape((height // 4, width // 4, 4 * base_filters))(x)
-    for filters, strides in ((2 * base_filters, 1), (base_filters, 2)):
-        x = layers.Conv2DTranspose(
-            filters,
-            kernel_size,
-            strides=strides,
-            padding="same",
-            use_bias=False,
-        )(x)
-        x = layers.BatchNormalization()(x)
-        x = layers.LeakyReLU(0.2)(x)
-    outputs = layers.Conv2DTranspose(
-        channels,
-        kernel_size,
-        strides=2,
-        padding="same",
-        activation="tanh",
-        dtype="float32",
-    )(x)
+    outputs = models.dcgan_upsampling(
+        x, (height, width, channels), base_filters, kernel_size
+    )
     return keras.Model([z, labels], outputs, name=name)
 
 
@@ -236,13 +215,9 @@ def make_conditional_discriminator(
         planes = layers.Reshape((1, 1, num_classes))(planes)
         planes = layers.UpSampling2D(size=shape[:2])(planes)
         x = layers.Concatenate()([x, planes])
-    for filters in (base_filters, 2 * base_filters):
-        conv = layers.Conv2D(filters, kernel_size, strides=2, padding="same")
-        x = models._maybe_spectral(conv, spectral_norm)(x)
-        x = layers.LeakyReLU(0.2)(x)
-        if dropout_rate:
-            x = layers.Dropout(dropout_rate)(x)
-    features = layers.Flatten()(x)
+    features = models.dcgan_downsampling(
+        x, base_filters, kernel_size, dropout_rate, spectral_norm
+    )
     dense = layers.Dense(1, dtype="float32", name="logit")
     outputs = models._maybe_spectral(dense, spectral_norm)(features)
     if mode == "projection":
@@ -404,13 +379,6 @@ class ConditionalGAN(gans.GAN):
         if labels is None:
             labels = np.arange(num_images) % self.num_classes
         labels = check_labels(labels, self.num_classes, num_images)
-        if seed is None:
-            z = self.sample_latent(num_images)
-        else:
-            z = (
-                np.random.default_rng(seed)
-                .standard_normal((num_images, self.latent_dim))
-                .astype("float32")
-            )
+        z = self.latent_batch(num_images, seed)
         images = self.generate_fake(z, labels, training=False)
         return ops.convert_to_numpy(images)

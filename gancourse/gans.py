@@ -188,15 +188,20 @@ class GAN(keras.Model):
         生成 ``num_images`` 个样本（推理模式），返回 NumPy 数组。
         """
         num_images = runtime._positive_int("num_images", num_images)
-        if seed is None:
-            z = self.sample_latent(num_images)
-        else:
-            z = (
-                np.random.default_rng(seed)
-                .standard_normal((num_images, self.latent_dim))
-                .astype("float32")
-            )
+        z = self.latent_batch(num_images, seed)
         return ops.convert_to_numpy(self.generator(z, training=False))
+
+    def latent_batch(self, num_images, seed=None):
+        """Noise for ``num_images`` samples (seeded NumPy draws if ``seed``).
+
+        生成噪声：给定 seed 时用 NumPy 采样（可复现），否则用模型的种子生成器。
+        """
+        if seed is None:
+            return self.sample_latent(num_images)
+        rng = np.random.default_rng(seed)
+        return rng.standard_normal((num_images, self.latent_dim)).astype(
+            "float32"
+        )
 
     # -- hooks that conditional/Wasserstein subclasses override -------------
     def unpack_batch(self, data):

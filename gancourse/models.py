@@ -149,32 +149,9 @@ def make_dcgan_generator(
     height, width, channels = check_image_shape(image_shape, divisor=4)
     base_filters = runtime._positive_int("base_filters", base_filters)
     inputs = keras.Input(shape=(latent_dim,), name="z")
-    x = layers.Dense(
-        (height // 4) * (width // 4) * 4 * base_filters, use_bias=False
-    )(inputs)
-    x = layers.BatchNormalization()(x)
-    x = layers.LeakyReLU(0.2)(x)
-    x = layers.Reshape((height // 4, width // 4, 4 * base_filters))(x)
-    for filters, strides in ((2 * base_filters, 1), (base_filters, 2)):
-        x = layers.Conv2DTranspose(
-            filters,
-            kernel_size,
-            strides=strides,
-            padding="same",
-            use_bias=False,
-        )(x)
-        x = layers.BatchNormalization()(x)
-        x = layers.LeakyReLU(0.2)(x)
-    # 输出层用 tanh，使图像落在 [-1, 1] / tanh keeps images in [-1, 1].
-    outputs = layers.Conv2DTranspose(
-        channels,
-        kernel_size,
-        strides=2,
-        padding="same",
-        use_bias=False,
-        activation="tanh",
-        dtype="float32",
-    )(x)
+    outputs = dcgan_upsampling(
+        inputs, (height, width, channels), base_filters, kernel_size
+    )
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -208,14 +185,81 @@ def make_dcgan_discriminator(
     shape = check_image_shape(image_shape, divisor=4)
     base_filters = runtime._positive_int("base_filters", base_filters)
     inputs = keras.Input(shape=shape, name="image")
-    x = inputs
+    x = dcgan_downsampling(
+        inputs, base_filters, kernel_size, dropout_rate, spectral_norm
+    )
+    dense = layers.Dense(1, dtype="float32", name="logit")
+    outputs = _maybe_spectral(dense, spectral_norm)(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def dcgan_upsampling(x, image_shape, base_filters=64, kernel_size=5):
+    """The DCGAN generator body: project a vector and upsample to an image.
+
+    DCGAN 生成器主体：把向量投影成特征图并上采样成图像。
+
+    Dense(h/4 * w/4 * 4f) -> BatchNorm -> LeakyReLU -> reshape ->
+    Conv2DTranspose(2f, stride 1) -> BN -> LeakyReLU ->
+    Conv2DTranspose(f, stride 2) -> BN -> LeakyReLU ->
+    Conv2DTranspose(channels, stride 2, tanh). Shared by the unconditional
+    and the conditional generators (``gancourse.conditional``).
+
+    Args:
+        x: a (batch, features) tensor, e.g. z or concat(z, embed(y)).
+        image_shape: checked (height, width, channels), divisible by 4.
+        base_filters: f above.
+        kernel_size: transposed-convolution kernel size.
+
+    Returns:
+        Tensor (batch, height, width, channels) in [-1, 1], float32.
+    """
+    height, width, channels = image_shape
+    x = layers.Dense(
+        (height // 4) * (width // 4) * 4 * base_filters, use_bias=False
+    )(x)
+    x = layers.BatchNormalization()(x)
+    x = layers.LeakyReLU(0.2)(x)
+    x = layers.Reshape((height // 4, width // 4, 4 * base_filters))(x)
+    for filters, strides in ((2 * base_filters, 1), (base_filters, 2)):
+        x = layers.Conv2DTranspose(
+            filters,
+            kernel_size,
+            strides=strides,
+            padding="same",
+            use_bias=False,
+        )(x)
+        x = layers.BatchNormalization()(x)
+        x = layers.LeakyReLU(0.2)(x)
+    # 输出层用 tanh，使图像落在 [-1, 1] / tanh keeps images in [-1, 1].
+    return layers.Conv2DTranspose(
+        channels,
+        kernel_size,
+        strides=2,
+        padding="same",
+        use_bias=False,
+        activation="tanh",
+        dtype="float32",
+    )(x)
+
+
+def dcgan_downsampling(
+    x, base_filters=64, kernel_size=5, dropout_rate=0.3, spectral_norm=False
+):
+    """The DCGAN discriminator body: two strided convolutions, flattened.
+
+    DCGAN 判别器主体：两个步长为 2 的卷积，然后展平。
+
+    Conv2D(f, stride 2) -> LeakyReLU -> Dropout -> Conv2D(2f, stride 2) ->
+    LeakyReLU -> Dropout -> Flatten. Shared by the unconditional and the
+    conditional discriminators.
+
+    Returns:
+        Tensor (batch, features): phi(x), the input of the logit layer.
+    """
     for filters in (base_filters, 2 * base_filters):
         conv = layers.Conv2D(filters, kernel_size, strides=2, padding="same")
         x = _maybe_spectral(conv, spectral_norm)(x)
         x = layers.LeakyReLU(0.2)(x)
         if dropout_rate:
             x = layers.Dropout(dropout_rate)(x)
-    x = layers.Flatten()(x)
-    dense = layers.Dense(1, dtype="float32", name="logit")
-    outputs = _maybe_spectral(dense, spectral_norm)(x)
-    return keras.Model(inputs, outputs, name=name)
+    return layers.Flatten()(x)
