@@ -14,9 +14,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from gancourse import callbacks  # noqa: E402
 from gancourse import conditional  # noqa: E402
+from gancourse import cyclegan  # noqa: E402
 from gancourse import data  # noqa: E402
 from gancourse import gans  # noqa: E402
 from gancourse import image_to_image  # noqa: E402
+from gancourse import layers  # noqa: E402
 from gancourse import losses  # noqa: E402
 from gancourse import metrics  # noqa: E402
 from gancourse import models  # noqa: E402
@@ -30,15 +32,15 @@ from gancourse.callbacks import SampleGrid  # noqa: E402
 from gancourse.conditional import ConditionalGAN  # noqa: E402
 from gancourse.conditional import make_conditional_discriminator  # noqa: E402
 from gancourse.conditional import make_conditional_generator  # noqa: E402
+from gancourse.cyclegan import CycleGAN  # noqa: E402
+from gancourse.cyclegan import make_resnet_generator  # noqa: E402
 from gancourse.data import load_fashion_mnist  # noqa: E402
 from gancourse.data import load_mnist  # noqa: E402
 from gancourse.data import make_dataset  # noqa: E402
 from gancourse.data import make_ring_data  # noqa: E402
 from gancourse.gans import GAN  # noqa: E402
-from gancourse.image_to_image import CycleGAN  # noqa: E402
 from gancourse.image_to_image import Pix2Pix  # noqa: E402
 from gancourse.image_to_image import make_patchgan_discriminator  # noqa: E402
-from gancourse.image_to_image import make_resnet_generator  # noqa: E402
 from gancourse.image_to_image import make_unet_generator  # noqa: E402
 from gancourse.losses import get_loss_pair  # noqa: E402
 from gancourse.metrics import FIDCallback  # noqa: E402
@@ -72,6 +74,7 @@ __all__ = [
     "WGANGP",
     "callbacks",
     "conditional",
+    "cyclegan",
     "data",
     "fast_mode",
     "fid",
@@ -81,6 +84,7 @@ __all__ = [
     "gradient_penalty",
     "gram_matrix",
     "image_to_image",
+    "layers",
     "load_fashion_mnist",
     "load_mnist",
     "losses",

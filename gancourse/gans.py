@@ -76,7 +76,27 @@ def _replica_scale(loss):
     return keras.src.losses.loss.scale_loss_for_distribution(loss)
 
 
-class GAN(keras.Model):
+class CappedFitMixin:
+    """``keras.Model.fit`` with ``epochs`` capped in fast mode (CI).
+
+    ``fit`` 的轮数在快速模式（CI）下被限制。
+
+    Mixed into every course model trained with ``fit`` (``GAN``,
+    ``Pix2Pix``, ``CycleGAN``...), so notebooks can show honest epochs.
+    """
+
+    def fit(self, *args, epochs=1, **kwargs):
+        """``keras.Model.fit``, with ``epochs`` capped in fast mode (CI).
+
+        与 ``keras.Model.fit`` 相同；快速模式（CI）下限制轮数。
+        """
+        # tf.data 自己负责打乱 / A tf.data.Dataset shuffles itself; Keras
+        # 3.15 warns when fit's own `shuffle` is left on for one.
+        kwargs.setdefault("shuffle", False)
+        return super().fit(*args, epochs=runtime.cap_epochs(epochs), **kwargs)
+
+
+class GAN(CappedFitMixin, keras.Model):
     """An unconditional GAN trained with ``fit()``.
 
     用 ``fit()`` 训练的无条件 GAN。
@@ -266,13 +286,3 @@ class GAN(keras.Model):
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         return {m.name: m.result() for m in self.metrics}
-
-    def fit(self, *args, epochs=1, **kwargs):
-        """``keras.Model.fit``, with ``epochs`` capped in fast mode (CI).
-
-        与 ``keras.Model.fit`` 相同；快速模式（CI）下限制轮数。
-        """
-        # tf.data 自己负责打乱 / A tf.data.Dataset shuffles itself; Keras
-        # 3.15 warns when fit's own `shuffle` is left on for one.
-        kwargs.setdefault("shuffle", False)
-        return super().fit(*args, epochs=runtime.cap_epochs(epochs), **kwargs)

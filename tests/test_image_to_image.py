@@ -2,7 +2,9 @@ import keras
 import numpy as np
 import pytest
 
+from gancourse import cyclegan
 from gancourse import image_to_image as i2i
+from gancourse import layers as course_layers
 from gancourse import losses
 
 
@@ -60,7 +62,7 @@ def test_unet_output_channels():
 
 @pytest.mark.parametrize(
     "factory",
-    [i2i.make_unet_generator, i2i.make_resnet_generator],
+    [i2i.make_unet_generator, cyclegan.make_resnet_generator],
 )
 def test_generators_reject_indivisible_sizes(factory):
     with pytest.raises(ValueError, match="divisible by 8.*Received"):
@@ -128,20 +130,20 @@ def test_patchgan_receptive_field_is_local(rng):
 
 @pytest.mark.parametrize("shape", [(16, 16, 1), (16, 32, 3), (8, 8, 1)])
 def test_resnet_generator_shape(rng, shape):
-    model = i2i.make_resnet_generator(
+    model = cyclegan.make_resnet_generator(
         shape, base_filters=4, num_downsamples=2, num_residual_blocks=1
     )
     out = np.asarray(model(rng.uniform(-1, 1, (2, *shape)).astype("float32")))
     assert out.shape == (2, *shape)
     assert np.all(np.abs(out) <= 1.0)
     with pytest.raises(ValueError, match="Received"):
-        i2i.make_resnet_generator(shape, num_residual_blocks=0)
+        cyclegan.make_resnet_generator(shape, num_residual_blocks=0)
 
 
 # -- layers -----------------------------------------------------------------
 def test_instance_norm_matches_numpy(rng):
     x = rng.normal(3.0, 2.0, (3, 5, 6, 4)).astype("float32")
-    out = np.asarray(i2i.instance_normalization()(x))
+    out = np.asarray(course_layers.instance_normalization()(x))
     mean = x.mean(axis=(1, 2), keepdims=True)
     var = x.var(axis=(1, 2), keepdims=True)
     np.testing.assert_allclose(out, (x - mean) / np.sqrt(var + 1e-5), atol=1e-4)
@@ -149,11 +151,11 @@ def test_instance_norm_matches_numpy(rng):
     np.testing.assert_allclose(out.mean(axis=(1, 2)), 0.0, atol=1e-5)
     np.testing.assert_allclose(out.std(axis=(1, 2)), 1.0, atol=1e-3)
     # 模型内用的等价层 / The equivalent layer the factories use.
-    layer = i2i.InstanceNormalization()
+    layer = course_layers.InstanceNormalization()
     np.testing.assert_allclose(np.asarray(layer(x)), out, atol=1e-4)
     gamma = rng.normal(size=4).astype("float32")
     beta = rng.normal(size=4).astype("float32")
-    group = i2i.instance_normalization()
+    group = course_layers.instance_normalization()
     group.build(x.shape)
     for norm in (layer, group):
         norm.gamma.assign(gamma)
@@ -162,13 +164,13 @@ def test_instance_norm_matches_numpy(rng):
         np.asarray(layer(x)), np.asarray(group(x)), atol=1e-4
     )
     with pytest.raises(ValueError, match="Received"):
-        i2i.InstanceNormalization()(np.zeros((2, 3), "float32"))
+        course_layers.InstanceNormalization()(np.zeros((2, 3), "float32"))
 
 
 @pytest.mark.parametrize("padding", [1, 3, (2, 1)])
 def test_reflection_padding_matches_numpy(rng, padding):
     x = rng.normal(size=(2, 7, 8, 3)).astype("float32")
-    layer = i2i.ReflectionPadding2D(padding)
+    layer = course_layers.ReflectionPadding2D(padding)
     pad_h, pad_w = (padding, padding) if isinstance(padding, int) else padding
     expected = np.pad(
         x, ((0, 0), (pad_h, pad_h), (pad_w, pad_w), (0, 0)), mode="reflect"
@@ -181,13 +183,13 @@ def test_reflection_padding_matches_numpy(rng, padding):
 
 
 def test_reflection_padding_serializes():
-    layer = i2i.ReflectionPadding2D((2, 1))
+    layer = course_layers.ReflectionPadding2D((2, 1))
     config = keras.saving.serialize_keras_object(layer)
     restored = keras.saving.deserialize_keras_object(config)
-    assert isinstance(restored, i2i.ReflectionPadding2D)
+    assert isinstance(restored, course_layers.ReflectionPadding2D)
     assert restored.padding == (2, 1)
     with pytest.raises(ValueError, match="Received"):
-        i2i.ReflectionPadding2D(-1)
+        course_layers.ReflectionPadding2D(-1)
 
 
 # -- losses -------------------------------------------------------------------
@@ -218,14 +220,14 @@ def _tiny_cyclegan(pool_size=0, lambda_identity=0.5, run_eagerly=True):
     shape = (16, 16, 1)
 
     def generator():
-        return i2i.make_resnet_generator(
+        return cyclegan.make_resnet_generator(
             shape, base_filters=4, num_downsamples=2, num_residual_blocks=1
         )
 
     def discriminator():
         return i2i.make_patchgan_discriminator(shape, base_filters=4)
 
-    model = i2i.CycleGAN(
+    model = cyclegan.CycleGAN(
         generator(),
         generator(),
         discriminator(),
@@ -284,19 +286,19 @@ def test_cyclegan_validates_arguments():
         model.discriminator_y,
     )
     with pytest.raises(ValueError, match="Received"):
-        i2i.CycleGAN(*nets, lambda_cycle=-1.0)
+        cyclegan.CycleGAN(*nets, lambda_cycle=-1.0)
     with pytest.raises(ValueError, match="Received"):
-        i2i.CycleGAN(*nets, pool_size=-2)
+        cyclegan.CycleGAN(*nets, pool_size=-2)
     wrong = i2i.make_patchgan_discriminator((32, 32, 1), base_filters=2)
     with pytest.raises(ValueError, match="Received"):
-        i2i.CycleGAN(*nets[:3], wrong)
+        cyclegan.CycleGAN(*nets[:3], wrong)
     optimizer = _adam()
     with pytest.raises(ValueError, match="Received"):
         model.compile(optimizer, optimizer, _adam(), _adam())
 
 
 def test_image_pool_returns_current_or_past_fakes():
-    pool = i2i._ImagePool(4, (2, 2, 1), "pool")
+    pool = cyclegan._ImagePool(4, (2, 2, 1), "pool")
     seed = keras.random.SeedGenerator(0)
     first = np.full((4, 2, 2, 1), 1.0, "float32")
     np.testing.assert_array_equal(np.asarray(pool.query(first, seed)), first)
@@ -416,12 +418,12 @@ def test_image_quality_matches_numpy(rng):
 
 
 def test_unpaired_domains():
-    shoes, boots = i2i.make_unpaired_domains(split="test", num_images=5)
+    shoes, boots = cyclegan.make_unpaired_domains(split="test", num_images=5)
     assert shoes.shape == boots.shape == (5, 28, 28, 1)
     assert not np.allclose(shoes.mean(), boots.mean())
     with pytest.raises(ValueError, match="Received"):
-        i2i.make_unpaired_domains(3, 3)
-    dataset = i2i.make_unpaired_dataset(shoes, boots, batch_size=2, seed=0)
+        cyclegan.make_unpaired_domains(3, 3)
+    dataset = cyclegan.make_unpaired_dataset(shoes, boots, batch_size=2, seed=0)
     x, y = next(iter(dataset))
     assert tuple(x.shape) == tuple(y.shape) == (2, 28, 28, 1)
 
@@ -431,7 +433,7 @@ def test_horse2zebra_error_is_clear_when_tfds_missing(monkeypatch):
 
     monkeypatch.setitem(sys.modules, "tensorflow_datasets", None)
     with pytest.raises(ImportError, match="pip install tensorflow-datasets"):
-        i2i.load_horse2zebra()
+        cyclegan.load_horse2zebra()
 
 
 def test_cyclegan_resumes_from_backup(rng, tmp_path):
