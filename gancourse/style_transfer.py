@@ -558,7 +558,6 @@ def make_style_transfer_step(
         keras.ops.convert_to_tensor(target, "float32")
         for target in content_targets
     ]
-    layer_weights = [1.0 / len(style_grams)] * len(style_grams)
     style_weight = float(style_weight)
     content_weight = float(content_weight)
     tv_weight = float(tv_weight)
@@ -566,31 +565,43 @@ def make_style_transfer_step(
     @tf.function
     def step(image):
         with tf.GradientTape() as tape:
-            features = extractor(image, training=False)
-            style = _gram_loss(
-                style_grams, features["style"], layer_weights, normalize
+            logs = _perceptual_losses(
+                extractor,
+                image,
+                style_grams,
+                content_targets,
+                (style_weight, content_weight, tv_weight),
+                normalize,
             )
-            content = content_loss(
-                content_targets, features["content"], normalize=normalize
-            )
-            variation = total_variation_loss(image)
-            loss = (
-                style_weight * style
-                + content_weight * content
-                + tv_weight * variation
-            )
-        gradient = tape.gradient(loss, image)
+        gradient = tape.gradient(logs["loss"], image)
         optimizer.apply_gradients([(gradient, image)])
         # 保持像素在 [-1, 1] / Keep the pixels in the valid range.
         image.assign(tf.clip_by_value(image, -1.0, 1.0))
-        return {
-            "loss": loss,
-            "style_loss": style,
-            "content_loss": content,
-            "tv_loss": variation,
-        }
+        return logs
 
     return step
+
+
+def _perceptual_losses(
+    extractor, images, style_grams, content_targets, weights, normalize
+):
+    """Weighted Gatys losses of ``images``: {"loss", "style_loss", ...}."""
+    features = extractor(images, training=False)
+    layer_weights = [1.0 / len(style_grams)] * len(style_grams)
+    style = _gram_loss(style_grams, features["style"], layer_weights, normalize)
+    content = content_loss(
+        content_targets, features["content"], normalize=normalize
+    )
+    variation = total_variation_loss(images)
+    style_weight, content_weight, tv_weight = weights
+    return {
+        "loss": style_weight * style
+        + content_weight * content
+        + tv_weight * variation,
+        "style_loss": style,
+        "content_loss": content,
+        "tv_loss": variation,
+    }
 
 
 def _as_batch(image, name):
@@ -1066,36 +1077,20 @@ def train_feed_forward_stylizer(
         gram_matrix(features)
         for features in extractor(style, training=False)["style"]
     ]
-    layer_weights = [1.0 / len(style_grams)] * len(style_grams)
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
-    weights = [float(style_weight), float(content_weight), float(tv_weight)]
+    weights = (float(style_weight), float(content_weight), float(tv_weight))
 
     @tf.function
     def train_step(crops):
         with tf.GradientTape() as tape:
             stylised = transformer(crops, training=True)
             targets = extractor(crops, training=False)["content"]
-            features = extractor(stylised, training=False)
-            style_term = _gram_loss(
-                style_grams, features["style"], layer_weights, True
+            logs = _perceptual_losses(
+                extractor, stylised, style_grams, targets, weights, True
             )
-            content_term = content_loss(
-                targets, features["content"], normalize=True
-            )
-            variation = total_variation_loss(stylised)
-            loss = (
-                weights[0] * style_term
-                + weights[1] * content_term
-                + weights[2] * variation
-            )
-        gradients = tape.gradient(loss, transformer.trainable_weights)
+        gradients = tape.gradient(logs["loss"], transformer.trainable_weights)
         optimizer.apply_gradients(zip(gradients, transformer.trainable_weights))
-        return {
-            "loss": loss,
-            "style_loss": style_term,
-            "content_loss": content_term,
-            "tv_loss": variation,
-        }
+        return logs
 
     rng = np.random.default_rng(int(seed))
     history = {"loss": [], "style_loss": [], "content_loss": [], "tv_loss": []}
