@@ -62,7 +62,8 @@ def _run(name, fn, cases, hint):
     """Run ``cases`` (description, call, check) and print PASS or FAIL."""
     if not callable(fn):
         raise ValueError(
-            f"check_{name} expects a function. Received: {type(fn).__name__}"
+            f"The {name} checker expects a function. "
+            f"Received: {type(fn).__name__}"
         )
     for description, call, check in cases:
         try:
@@ -72,7 +73,9 @@ def _run(name, fn, cases, hint):
             return False
         except Exception as error:  # noqa: BLE001 - report, never raise.
             message = _ascii(f"{type(error).__name__}: {error}")
-            print(f"FAIL: {name} raised {message} ({description}). Hint: {hint}")
+            print(
+                f"FAIL: {name} raised {message} ({description}). Hint: {hint}"
+            )
             return False
         try:
             problem = check(result)
@@ -101,9 +104,7 @@ def _close(expected, rtol=1e-4, atol=1e-5):
             if expected.ndim == 0 and got.size == 1:
                 got = got.reshape(())
             else:
-                return (
-                    f"expected shape {expected.shape}, got shape {got.shape}"
-                )
+                return f"expected shape {expected.shape}, got shape {got.shape}"
         if not np.all(np.isfinite(got) == np.isfinite(expected)):
             return "got inf or nan (is the computation numerically stable?)"
         finite = np.isfinite(expected)
@@ -111,8 +112,12 @@ def _close(expected, rtol=1e-4, atol=1e-5):
             if expected.ndim == 0:
                 return f"expected {_number(expected)}, got {_number(got)}"
             error = np.max(np.abs(got - expected)[finite])
-            return f"values differ from the reference (max abs error {error:.3g})"
-        if not np.array_equal(np.sign(got[~finite]), np.sign(expected[~finite])):
+            return (
+                f"values differ from the reference (max abs error {error:.3g})"
+            )
+        if not np.array_equal(
+            np.sign(got[~finite]), np.sign(expected[~finite])
+        ):
             return "expected +inf"
         return None
 
@@ -203,7 +208,7 @@ def _ring_reference(samples, num_modes, radius, std, min_fraction):
 
 
 def check_ring_mode_coverage(fn):
-    """Check ``ring_mode_coverage(samples, num_modes, radius, std, min_fraction)``.
+    """Check ``ring_mode_coverage(samples, ...)`` (lesson 01).
 
     检查圆环模式覆盖率的计算（第 01 课）。
 
@@ -268,7 +273,7 @@ def check_ring_mode_coverage(fn):
 
 
 def check_conv_transpose_output_size(fn):
-    """Check ``conv_transpose_output_size(size, kernel_size, strides, padding)``.
+    """Check ``conv_transpose_output_size(size, kernel, strides, padding)``.
 
     检查转置卷积输出尺寸的计算（第 02 课）。
 
@@ -354,7 +359,10 @@ def check_upsample_block(fn):
             if not convs or tuple(convs[0].strides) != (2, 2):
                 return "expected a Conv2DTranspose with strides=2"
             if any(conv.use_bias for conv in convs):
-                return "the Conv2DTranspose should not use a bias (BatchNorm follows)"
+                return (
+                    "the Conv2DTranspose should not use a bias "
+                    "(BatchNorm follows)"
+                )
             if not any(
                 isinstance(x, keras.layers.BatchNormalization) for x in layers
             ):
@@ -374,7 +382,8 @@ def check_upsample_block(fn):
         fn,
         cases,
         "keras.Sequential([Conv2DTranspose(filters, 4, strides=2, "
-        "padding='same', use_bias=False), BatchNormalization(), LeakyReLU(0.2)]);"
+        "padding='same', use_bias=False), BatchNormalization(), "
+        "LeakyReLU(0.2)]);"
         " see 'The DCGAN guidelines' in lesson 02.",
     )
 
@@ -385,9 +394,9 @@ def _slerp_reference(z0, z1, t):
     omega = np.arccos(np.clip(cos, -1.0, 1.0))
     if np.sin(omega) < 1e-6:
         return (1.0 - t) * z0 + t * z1
-    return (
-        np.sin((1.0 - t) * omega) * z0 + np.sin(t * omega) * z1
-    ) / np.sin(omega)
+    return (np.sin((1.0 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(
+        omega
+    )
 
 
 def check_slerp(fn):
@@ -492,7 +501,7 @@ def check_generator_input(fn):
 
 
 def check_projection_logits(fn):
-    """Check ``projection_logits(features, labels, psi_w, psi_b, class_embedding)``.
+    """Check ``projection_logits(features, labels, psi_w, ...)`` (lesson 03).
 
     检查投影判别器的输出 logit（第 03 课）。
 
@@ -508,8 +517,10 @@ def check_projection_logits(fn):
         ("for labels [0, 1, 2, 1, 0]", np.array([0, 1, 2, 1, 0])),
         ("for labels [2, 2, 2, 2, 2]", np.array([2, 2, 2, 2, 2])),
     ]:
-        expected = features @ psi_w.astype("float64") + psi_b + np.sum(
-            embedding[labels] * features, axis=-1
+        expected = (
+            features @ psi_w.astype("float64")
+            + psi_b
+            + np.sum(embedding[labels] * features, axis=-1)
         )
         cases.append(
             (
@@ -545,7 +556,11 @@ def check_hinge_d_loss(fn):
     rng = np.random.default_rng(7)
     cases = []
     for description, r, f in [
-        ("on random logits", _f32(rng.normal(size=7)), _f32(rng.normal(size=5))),
+        (
+            "on random logits",
+            _f32(rng.normal(size=7)),
+            _f32(rng.normal(size=5)),
+        ),
         ("on zero logits", _f32(np.zeros(2)), _f32(np.zeros(2))),
         ("beyond the margin", _f32([2.0, 3.0]), _f32([-2.0, -1.5])),
     ]:
@@ -613,7 +628,12 @@ def check_gradient_penalty(fn):
     ]
     for description, critic, a, expected in [
         ("for a linear critic with ||w|| = 3", linear, alpha, 4.0),
-        ("for the critic sum(x**2)", quadratic, alpha, quadratic_reference(alpha)),
+        (
+            "for the critic sum(x**2)",
+            quadratic,
+            alpha,
+            quadratic_reference(alpha),
+        ),
         (
             "for sum(x**2) with alpha = 1 (real samples only)",
             quadratic,
@@ -776,7 +796,10 @@ def check_frechet_distance(fn):
     cases = []
     for description, args in [
         ("for identical Gaussians", (mu_a, s_a, mu_a, s_a)),
-        ("for diagonal covariances", (np.zeros(2), d1, np.array([1.0, 2.0]), d2)),
+        (
+            "for diagonal covariances",
+            (np.zeros(2), d1, np.array([1.0, 2.0]), d2),
+        ),
         ("for two random 5-d Gaussians", (mu_a, s_a, mu_b, s_b)),
     ]:
         cases.append(
@@ -912,12 +935,16 @@ def check_random_box_mask(fn):
             for mask in masks:
                 mask = np.asarray(mask)
                 if mask.shape != (height, width):
-                    return f"expected shape ({height}, {width}), got {mask.shape}"
+                    return (
+                        f"expected shape ({height}, {width}), got {mask.shape}"
+                    )
                 if not np.isin(mask, (0, 1)).all():
                     return "expected only the values 0 and 1"
                 rows, cols = np.nonzero(mask)
                 if len(rows) != box * box:
-                    return f"expected {box * box} ones (the hole), got {len(rows)}"
+                    return (
+                        f"expected {box * box} ones (the hole), got {len(rows)}"
+                    )
                 top, left = rows.min(), cols.min()
                 if rows.max() - top + 1 != box or cols.max() - left + 1 != box:
                     return "the ones do not form one box_size x box_size square"
@@ -983,13 +1010,16 @@ def check_pix2pix_g_loss(fn):
         ("for a perfect reconstruction", target, 100.0),
         ("with lambda_l1=10", generated, 10.0),
     ]:
-        expected = _softplus(-logits).mean() + lam * np.abs(
-            fake.astype("float64") - target
-        ).mean()
+        expected = (
+            _softplus(-logits).mean()
+            + lam * np.abs(fake.astype("float64") - target).mean()
+        )
         cases.append(
             (
                 description,
-                lambda fn, g=fake, lam=lam: fn(logits, g, target, lambda_l1=lam),
+                lambda fn, g=fake, lam=lam: fn(
+                    logits, g, target, lambda_l1=lam
+                ),
                 _close(expected),
             )
         )
@@ -998,7 +1028,8 @@ def check_pix2pix_g_loss(fn):
         fn,
         cases,
         "non-saturating adversarial term on the patch logits plus lambda_l1 "
-        "times the mean absolute error (L1, not L2); see 'Losses' in lesson 06.",
+        "times the mean absolute error (L1, not L2); see 'Losses' in "
+        "lesson 06.",
     )
 
 
@@ -1106,7 +1137,14 @@ def check_image_pool_query(fn):
     images = _f32(np.arange(6)[:, None, None] * np.ones((6, 2, 2)))
     old = [_f32(np.full((2, 2), -1.0 - i)) for i in range(3)]
     draws = np.array(
-        [[0.9, 0.1], [0.2, 0.7], [0.4, 0.0], [0.6, 0.5], [0.1, 0.99], [0.3, 0.4]]
+        [
+            [0.9, 0.1],
+            [0.2, 0.7],
+            [0.4, 0.0],
+            [0.6, 0.5],
+            [0.1, 0.99],
+            [0.3, 0.4],
+        ]
     )
 
     def check_for(pool, size):
