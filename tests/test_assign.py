@@ -111,9 +111,7 @@ def test_student_copy_round_trip(path, student_dir):
     student_exercises = _exercises_by_tag(student)
     reference = _exercises(original)
     assert len(student_exercises) == len(reference)
-    for (_, cell, checker, name), stub in zip(
-        reference, student_exercises
-    ):
+    for (_, cell, checker, name), stub in zip(reference, student_exercises):
         exec(_source(cell), solutions)  # noqa: S102 - our own lesson cells.
         passed, text = _check(checker, solutions[name])
         assert passed is True and text.startswith("PASS: "), text
