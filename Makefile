@@ -5,7 +5,7 @@ EPOCHS ?= 5
 OUT ?= runs/dcgan
 PY := .venv/bin/python
 
-.PHONY: setup train test lessons notebooks
+.PHONY: setup train test lessons notebooks student
 
 setup:
 	bash tools/setup.sh
@@ -23,3 +23,7 @@ lessons: setup
 # Re-execute every lesson in full mode and store the outputs (slow: ~1 h).
 notebooks: setup
 	$(PY) tools/run_notebooks.py
+
+# Student copies: solution cells -> TODO stubs, outputs cleared (build/student/).
+student: setup
+	$(PY) -m gancourse.assign lessons/ build/student/
