@@ -314,7 +314,7 @@ class Checkpointer:
             try:
                 status = self.checkpoint.restore(prefix)
                 status.assert_existing_objects_matched()
-            except (tf.errors.OpError, ValueError, AssertionError) as error:
+            except Exception as error:  # Any read error: try the next one.
                 summary = str(error).strip().splitlines()[0][:200]
                 if "shape" in summary.lower() or isinstance(
                     error, AssertionError

@@ -82,3 +82,134 @@ def test_fit_resume_is_bit_exact(small_images, tmp_path):
     np.testing.assert_array_equal(grid2.noise, grid.noise)
     np.testing.assert_array_equal(grid2.grids[-1], grid.grids[-1])
     assert checkpoint.latest_epoch(tmp_path / "ckpt") == 3
+
+
+def explicit_parts(seed):
+    gan = tiny_gan(seed=seed)
+    g_optimizer = keras.optimizers.Adam(1e-3)
+    d_optimizer = keras.optimizers.Adam(1e-3)
+    step = steps.make_train_step(
+        gan.generator, gan.discriminator, g_optimizer, d_optimizer, seed=seed
+    )
+    objects = dict(
+        generator=gan.generator,
+        discriminator=gan.discriminator,
+        g_optimizer=g_optimizer,
+        d_optimizer=d_optimizer,
+        noise_state=step.seed_generator.state,
+        dropout_states=[
+            v
+            for v in gan.discriminator.variables
+            if "seed_generator" in v.path
+        ],
+    )
+    return gan, step, objects
+
+
+def test_explicit_loop_resume_is_bit_exact(small_images, tmp_path):
+    straight, step, _ = explicit_parts(seed=2)
+    dataset = data.make_dataset(small_images, batch_size=8, seed=4)
+    steps.train(step, dataset, epochs=3, verbose=0)
+
+    first, step, objects = explicit_parts(seed=2)
+    saver = checkpoint.Checkpointer(tmp_path, **objects)
+    dataset = data.make_dataset(small_images, batch_size=8, seed=4)
+    steps.train(
+        step,
+        dataset,
+        epochs=2,
+        verbose=0,
+        on_epoch_end=lambda epoch, logs: saver.save(epoch + 1),
+    )
+    resumed, step, objects = explicit_parts(seed=50)
+    keras.utils.set_random_seed(2)
+    saver = checkpoint.Checkpointer(tmp_path, **objects)
+    start = saver.restore()
+    assert start == 2
+    dataset = checkpoint.skip_epochs(
+        data.make_dataset(small_images, batch_size=8, seed=4), start
+    )
+    history = steps.train(
+        step, dataset, epochs=3, verbose=0, initial_epoch=start
+    )
+    assert len(history["d_loss"]) == 1
+    assert_same_weights(weights(straight), weights(resumed))
+
+
+def test_restore_falls_back_when_newest_checkpoint_is_corrupt(
+    small_images, tmp_path
+):
+    gan = tiny_gan(seed=0)
+    saver = checkpoint.Checkpointer(tmp_path, generator=gan.generator)
+    saver.save(1)
+    good = weights(gan.generator)
+    gan.generator.weights[0].assign(gan.generator.weights[0] + 1.0)
+    saver.save(2)
+    # 模拟写到一半被杀：截断最新检查点的数据文件 / Simulate a save killed
+    # half-way: truncate the newest checkpoint's data file.
+    data_file = next(tmp_path.glob("ckpt-2.data-*"))
+    data_file.write_bytes(data_file.read_bytes()[:10])
+    fresh = tiny_gan(seed=7)
+    saver = checkpoint.Checkpointer(tmp_path, generator=fresh.generator)
+    with pytest.warns(UserWarning, match="ckpt-2 is unreadable"):
+        assert saver.restore() == 1
+    assert_same_weights(good, weights(fresh.generator))
+    # 所有检查点都坏了：清晰报错 / All broken: a clear error.
+    for path in tmp_path.glob("ckpt-1.data-*"):
+        path.write_bytes(b"")
+    with pytest.warns(UserWarning):
+        with pytest.raises(ValueError, match="No readable checkpoint"):
+            saver.restore()
+
+
+def test_restore_rejects_a_different_architecture(tmp_path):
+    gan = tiny_gan(seed=0)
+    checkpoint.Checkpointer(tmp_path, generator=gan.generator).save(1)
+    other = models.make_dcgan_generator(
+        latent_dim=8, image_shape=(16, 16, 1), base_filters=8
+    )
+    saver = checkpoint.Checkpointer(tmp_path, generator=other)
+    with pytest.raises(ValueError, match="does not match this model"):
+        saver.restore()
+
+
+SAVE_FOREVER = """
+import sys
+import numpy as np
+import tensorflow as tf
+from gancourse import checkpoint
+big = tf.Variable(np.zeros((4_000_000,), "float32"))
+saver = checkpoint.Checkpointer(sys.argv[1], big=big)
+epoch = 0
+while True:
+    epoch += 1
+    big.assign(tf.fill(big.shape, float(epoch)))
+    saver.save(epoch)
+    print(epoch, flush=True)
+"""
+
+
+def test_sigkill_during_saves_leaves_a_readable_checkpoint(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3")
+    process = subprocess.Popen(
+        [sys.executable, "-c", SAVE_FOREVER, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        env=env,
+    )
+    try:
+        # 等到至少写完 3 个检查点，再在保存途中杀掉 / Wait for 3 complete
+        # saves, then kill it in the middle of the following ones.
+        for _ in range(3):
+            line = process.stdout.readline()
+            assert line, "the saving process died"
+        time.sleep(0.05)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    import tensorflow as tf
+
+    big = tf.Variable(np.zeros((4_000_000,), "float32"))
+    epoch = checkpoint.Checkpointer(tmp_path, big=big).restore()
+    assert epoch >= 3
+    # 恢复出的数值属于同一轮 / The values restored belong to that epoch.
+    assert np.all(big.numpy() == float(epoch))
