@@ -74,7 +74,9 @@ def test_fit_resume_is_bit_exact(small_images, tmp_path):
     keras.utils.set_random_seed(1)
     dataset = data.make_dataset(small_images, batch_size=8, seed=3)
     assert saver.restore(resumed, dataset) == 1
-    history = resumed.fit(dataset, epochs=3, callbacks=[saver, grid2], verbose=0)
+    history = resumed.fit(
+        dataset, epochs=3, callbacks=[saver, grid2], verbose=0
+    )
     assert len(history.history["d_loss"]) == 2
     assert int(resumed.g_optimizer.iterations) == 12
     assert_same_weights(weights(straight), weights(resumed))
