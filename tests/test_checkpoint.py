@@ -215,3 +215,60 @@ def test_sigkill_during_saves_leaves_a_readable_checkpoint(tmp_path):
     assert epoch >= 3
     # 恢复出的数值属于同一轮 / The values restored belong to that epoch.
     assert np.all(big.numpy() == float(epoch))
+
+
+def poisoned(images, index):
+    images = images.copy()
+    images[index] = np.nan
+    return images
+
+
+def test_nan_guard_stops_fit_naming_network_and_step(small_images):
+    gan = tiny_gan(seed=0)
+    # 无打乱，第 3 批（步 3）含 NaN / No shuffle: batch 3 (step 3) has a NaN.
+    dataset = data.make_dataset(
+        poisoned(small_images, 17), batch_size=8, shuffle=False
+    )
+    with pytest.raises(
+        checkpoint.NonFiniteLossError,
+        match=r"discriminator loss `d_loss` became nan at step 3 \(epoch 1\)",
+    ):
+        gan.fit(
+            dataset, epochs=2, callbacks=[checkpoint.NonFiniteGuard()],
+            verbose=0,
+        )
+    assert int(gan.g_optimizer.iterations) == 3
+
+
+def test_nan_guard_in_explicit_loop_and_no_checkpoint_of_nan(
+    small_images, tmp_path
+):
+    gan, step, _ = explicit_parts(seed=0)
+    dataset = data.make_dataset(
+        poisoned(small_images, 9), batch_size=8, shuffle=False
+    )
+    with pytest.raises(
+        checkpoint.NonFiniteLossError, match="discriminator.*at step 2"
+    ):
+        steps.train(step, dataset, epochs=1, verbose=0)
+    # 回调不保存损失为 NaN 的一轮 / The callback skips a NaN epoch.
+    gan = tiny_gan(seed=0)
+    saver = checkpoint.TrainingCheckpoint(tmp_path)
+    with pytest.warns(UserWarning, match="Not saving a checkpoint"):
+        gan.fit(
+            data.make_dataset(poisoned(small_images, 0), batch_size=8),
+            epochs=1,
+            callbacks=[saver],
+            verbose=0,
+        )
+    assert checkpoint.latest_epoch(tmp_path) == 0
+
+
+def test_really_diverging_learning_rate_is_caught(small_images):
+    gan = tiny_gan(seed=0, learning_rate=1e35)
+    dataset = data.make_dataset(small_images, batch_size=8, seed=0)
+    with pytest.raises(checkpoint.NonFiniteLossError, match="at step"):
+        gan.fit(
+            dataset, epochs=3, callbacks=[checkpoint.NonFiniteGuard()],
+            verbose=0,
+        )
