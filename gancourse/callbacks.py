@@ -9,6 +9,7 @@ import keras
 import numpy as np
 
 from gancourse import plotting
+from gancourse import runtime
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -45,7 +46,7 @@ class SampleGrid(keras.callbacks.Callback):
         include_initial=True,
     ):
         super().__init__()
-        self.num_images = int(num_images)
+        self.num_images = runtime._positive_int("num_images", num_images)
         self.seed = seed
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.condition = condition

@@ -187,7 +187,6 @@ def _prepare_out(args):
             f"--out must be a writable folder. Received: {out} "
             f"({error.strerror or error})"
         ) from None
-    _write_atomic(out / "config.json", json.dumps(config, indent=2) + "\n")
     return config
 
 
@@ -237,7 +236,7 @@ def train_dcgan(args):
     from gancourse import plotting
 
     out = args.out
-    _prepare_out(args)
+    config = _prepare_out(args)
     if args.mixed_precision:
         on_gpu = bool(tf.config.list_physical_devices("GPU"))
         keras.mixed_precision.set_global_policy(
@@ -295,6 +294,9 @@ def train_dcgan(args):
         f"Training DCGAN on {args.dataset}: {len(images)} images, "
         f"{args.epochs} epochs, batch {args.batch_size}, out={out}"
     )
+    # 数据与模型都准备好后才标记为训练目录 / Mark the folder as a run only
+    # once data and models are ready, so a failed start can be retried.
+    _write_atomic(out / "config.json", json.dumps(config, indent=2) + "\n")
     start = time.perf_counter()
     history = gan.fit(
         dataset,
