@@ -283,9 +283,7 @@ class Checkpointer:
         """
         epoch = int(epoch)
         if epoch < 0:
-            raise ValueError(
-                f"`epoch` must be >= 0. Received: epoch={epoch}"
-            )
+            raise ValueError(f"`epoch` must be >= 0. Received: epoch={epoch}")
         self.epoch.assign(epoch)
         try:
             return self.manager.save(checkpoint_number=epoch)
@@ -470,9 +468,7 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         try:
             check_finite(logs, step=_global_step(self.model), epoch=done)
         except NonFiniteLossError as error:
-            warnings.warn(
-                f"Not saving a checkpoint: {error}", stacklevel=2
-            )
+            warnings.warn(f"Not saving a checkpoint: {error}", stacklevel=2)
             return
         if self._noise is not None:
             self._noise.assign(self.sample_grid.noise)

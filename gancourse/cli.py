@@ -141,9 +141,7 @@ def _prepare_out(args):
     """Check and create the output folder; return the run config dict."""
     out = args.out
     if out.exists() and not out.is_dir():
-        raise CommandError(
-            f"--out must be a folder. Received: the file {out}"
-        )
+        raise CommandError(f"--out must be a folder. Received: the file {out}")
     config = {key: getattr(args, key) for key in CONFIG_KEYS}
     has_run = out.is_dir() and any((out / m).exists() for m in RUN_MARKERS)
     if args.resume:
@@ -166,8 +164,7 @@ def _prepare_out(args):
                     for k, (a, b) in changed.items()
                 )
                 raise CommandError(
-                    f"--resume must use the options of the run in {out}: "
-                    f"{text}"
+                    f"--resume must use the options of the run in {out}: {text}"
                 )
     elif has_run and not args.overwrite:
         raise CommandError(

@@ -100,9 +100,7 @@ def make_train_step(
     return train_step
 
 
-def train(
-    step, dataset, epochs, on_epoch_end=None, verbose=1, initial_epoch=0
-):
+def train(step, dataset, epochs, on_epoch_end=None, verbose=1, initial_epoch=0):
     """Run ``step`` over ``dataset`` for ``epochs`` epochs (a plain loop).
 
     用普通 Python 循环训练：每轮遍历一次数据集。

@@ -268,9 +268,7 @@ CASES = [
     ),
     (
         "gradient_penalty/shapes",
-        lambda: wgan.gradient_penalty(
-            tiny_d(), images(), images((8, 8, 8, 1))
-        ),
+        lambda: wgan.gradient_penalty(tiny_d(), images(), images((8, 8, 8, 1))),
         VE,
     ),
     (

@@ -100,9 +100,7 @@ def explicit_parts(seed):
         d_optimizer=d_optimizer,
         noise_state=step.seed_generator.state,
         dropout_states=[
-            v
-            for v in gan.discriminator.variables
-            if "seed_generator" in v.path
+            v for v in gan.discriminator.variables if "seed_generator" in v.path
         ],
     )
     return gan, step, objects
@@ -234,7 +232,9 @@ def test_nan_guard_stops_fit_naming_network_and_step(small_images):
         match=r"discriminator loss `d_loss` became nan at step 3 \(epoch 1\)",
     ):
         gan.fit(
-            dataset, epochs=2, callbacks=[checkpoint.NonFiniteGuard()],
+            dataset,
+            epochs=2,
+            callbacks=[checkpoint.NonFiniteGuard()],
             verbose=0,
         )
     assert int(gan.g_optimizer.iterations) == 3
@@ -269,6 +269,8 @@ def test_really_diverging_learning_rate_is_caught(small_images):
     dataset = data.make_dataset(small_images, batch_size=8, seed=0)
     with pytest.raises(checkpoint.NonFiniteLossError, match="at step"):
         gan.fit(
-            dataset, epochs=3, callbacks=[checkpoint.NonFiniteGuard()],
+            dataset,
+            epochs=3,
+            callbacks=[checkpoint.NonFiniteGuard()],
             verbose=0,
         )

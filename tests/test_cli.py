@@ -89,8 +89,6 @@ def test_diverging_run_stops_with_the_network_and_step(
     error = capsys.readouterr().err.strip()
     assert error.startswith("error: Training stopped: the ")
     assert "loss `" in error and "at step " in error
-    assert any(
-        name in error for name in ("discriminator", "generator")
-    ), error
+    assert any(name in error for name in ("discriminator", "generator")), error
     # 发散之后不会写出模型 / No model is written after the divergence.
     assert not (out / "generator.keras").exists()
