@@ -274,3 +274,116 @@ def test_really_diverging_learning_rate_is_caught(small_images):
             callbacks=[checkpoint.NonFiniteGuard()],
             verbose=0,
         )
+
+
+def _adam():
+    return keras.optimizers.Adam(1e-3, beta_1=0.5)
+
+
+def _conditional(seed, images):
+    from gancourse import conditional
+
+    keras.utils.set_random_seed(seed)
+    generator = conditional.make_conditional_generator(
+        latent_dim=8, num_classes=3, image_shape=(16, 16, 1), base_filters=4
+    )
+    discriminator = conditional.make_conditional_discriminator(
+        num_classes=3, image_shape=(16, 16, 1), base_filters=4
+    )
+    model = conditional.ConditionalGAN(generator, discriminator, seed=seed)
+    model.compile(_adam(), _adam())
+    labels = np.arange(len(images)) % 3
+    return model, lambda: data.make_dataset(
+        images, labels, batch_size=8, seed=3
+    )
+
+
+def _wgangp(seed, images):
+    from gancourse import wgan
+
+    keras.utils.set_random_seed(seed)
+    generator = models.make_dcgan_generator(
+        latent_dim=8, image_shape=(16, 16, 1), base_filters=4
+    )
+    critic = models.make_dcgan_discriminator(
+        image_shape=(16, 16, 1), base_filters=4, dropout_rate=0.0
+    )
+    model = wgan.WGANGP(generator, critic, d_steps=2, seed=seed)
+    model.compile(_adam(), _adam())
+    return model, lambda: data.make_dataset(images, batch_size=8, seed=3)
+
+
+def _pix2pix(seed, images):
+    from gancourse import image_to_image
+
+    keras.utils.set_random_seed(seed)
+    generator = image_to_image.make_unet_generator(
+        (16, 16, 1), base_filters=4, num_downsamples=2
+    )
+    discriminator = image_to_image.make_patchgan_discriminator(
+        (16, 16, 1), (16, 16, 1), base_filters=4
+    )
+    model = image_to_image.Pix2Pix(generator, discriminator)
+    model.compile(_adam(), _adam())
+    return model, lambda: data.make_dataset(
+        images, images[::-1], batch_size=8, seed=3
+    )
+
+
+def _cyclegan(seed, images):
+    from gancourse import cyclegan
+    from gancourse import image_to_image
+
+    keras.utils.set_random_seed(seed)
+    nets = [
+        cyclegan.make_resnet_generator(
+            (16, 16, 1), base_filters=4, num_residual_blocks=1
+        )
+        for _ in range(2)
+    ] + [
+        image_to_image.make_patchgan_discriminator((16, 16, 1), base_filters=4)
+        for _ in range(2)
+    ]
+    # 图像池也是状态 / The image pools are state too.
+    model = cyclegan.CycleGAN(*nets, pool_size=4, seed=seed)
+    # eager 省去四个网络的图追踪 / Eager skips tracing four networks.
+    model.compile(_adam(), _adam(), _adam(), _adam(), run_eagerly=True)
+    return model, lambda: cyclegan.make_unpaired_dataset(
+        images[:8], images[8:16], batch_size=4, seed=3
+    )
+
+
+def state(model):
+    arrays = []
+    for value in checkpoint.training_objects(model).values():
+        if isinstance(value, keras.Model):
+            arrays += [np.array(w) for w in value.weights]
+        elif isinstance(value, keras.optimizers.Optimizer):
+            arrays += [np.array(v) for v in value.variables]
+        elif isinstance(value, list):
+            arrays += [np.array(v) for v in value]
+        else:
+            arrays.append(np.array(value))
+    return arrays
+
+
+@pytest.mark.parametrize(
+    "build",
+    [_conditional, _wgangp, _pix2pix, _cyclegan],
+    ids=["ConditionalGAN", "WGANGP", "Pix2Pix", "CycleGAN"],
+)
+def test_every_course_model_resumes_bit_exactly(build, small_images, tmp_path):
+    straight, make_data = build(1, small_images)
+    straight.fit(make_data(), epochs=2, verbose=0)
+
+    first, make_data = build(1, small_images)
+    saver = checkpoint.TrainingCheckpoint(tmp_path)
+    first.fit(make_data(), epochs=1, callbacks=[saver], verbose=0)
+
+    resumed, _ = build(77, small_images)
+    keras.utils.set_random_seed(1)
+    dataset = make_data()
+    saver = checkpoint.TrainingCheckpoint(tmp_path)
+    assert saver.restore(resumed, dataset) == 1
+    resumed.fit(dataset, epochs=2, callbacks=[saver], verbose=0)
+    assert_same_weights(state(straight), state(resumed))
