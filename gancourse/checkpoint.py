@@ -155,13 +155,6 @@ def training_objects(model):
             continue
         if isinstance(value, keras.Model):
             objects[name] = value
-            # 层内 SeedGenerator（如 Dropout）不在 tf.train.Checkpoint 的
-            # 依赖里 / Layer seed generators (Dropout) are not checkpoint
-            # dependencies of the model, so save their state explicitly.
-            weights = {id(w) for w in value.weights}
-            states = [v for v in value.variables if id(v) not in weights]
-            if states:
-                objects[f"{name}_rng_states"] = states
         elif isinstance(value, keras.optimizers.Optimizer):
             objects[name] = value
         elif isinstance(value, keras.random.SeedGenerator):
@@ -182,6 +175,22 @@ def training_objects(model):
             "`model` must be compiled (its optimizers are part of the "
             "checkpoint). Received: a model without optimizers"
         )
+    return objects
+
+
+def _with_rng_states(objects):
+    """Add each network's layer RNG states (e.g. Dropout) to ``objects``.
+
+    Layer seed generators are not checkpoint dependencies of a Keras model,
+    so without this a resumed run would draw different dropout masks.
+    """
+    objects = dict(objects)
+    for name, value in list(objects.items()):
+        if isinstance(value, keras.Model) and f"{name}_rng" not in objects:
+            weights = {id(w) for w in value.weights}
+            states = [v for v in value.variables if id(v) not in weights]
+            if states:
+                objects[f"{name}_rng"] = states
     return objects
 
 
@@ -220,9 +229,9 @@ class Checkpointer:
         directory: folder of the checkpoints (created on first save).
         max_to_keep: how many recent checkpoints to keep (at least 2, so a
             complete one survives an interrupted save).
-        **objects: trackables to save: keras models, optimizers,
-            ``keras.Variable`` / ``tf.Variable`` (e.g. a seed generator's
-            ``state``).
+        **objects: trackables to save: keras models (their dropout RNG
+            states are added automatically), optimizers, ``keras.Variable``
+            / ``tf.Variable`` (e.g. ``step.seed_generator.state``).
 
     Example:
         >>> step = make_train_step(generator, discriminator, g_opt, d_opt)
@@ -258,6 +267,7 @@ class Checkpointer:
                 f"{self.directory}"
             )
         self.max_to_keep = max_to_keep
+        objects = _with_rng_states(objects)
         self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
         self.checkpoint = tf.train.Checkpoint(epoch=self.epoch, **objects)
         self._manager = None
