@@ -455,7 +455,10 @@ class TrainingCheckpoint(keras.callbacks.Callback):
             model._initial_epoch = epoch
             if self.sample_grid is not None:
                 self.sample_grid.noise = self._noise.numpy()
+                # 不覆盖第 0 轮的网格，并读回旧网格 / Keep the epoch-0 grid
+                # and read the earlier grids back for the GIF.
                 self.sample_grid.include_initial = False
+                self.sample_grid.reload(epoch)
             if dataset is not None:
                 skip_epochs(dataset, epoch, FIT_ITERATORS_PER_EPOCH)
         return epoch

@@ -201,21 +201,6 @@ def _save_model_atomic(model, path):
     os.replace(temporary, path)
 
 
-def _reload_grids(grid, folder, epochs_done):
-    """Put the PNG grids of epochs 0..epochs_done back into ``grid.grids``."""
-    import numpy as np
-    from PIL import Image
-
-    for epoch in range(epochs_done + 1):
-        path = folder / f"epoch_{epoch:03d}.png"
-        if path.is_file():
-            with Image.open(path) as image:
-                array = np.asarray(image)
-            if array.ndim == 2:
-                array = array[..., np.newaxis]
-            grid.grids.append(array)
-
-
 def train_dcgan(args):
     """Train the lesson-02 DCGAN and write PNG/GIF/plot/models to args.out.
 
@@ -283,7 +268,6 @@ def train_dcgan(args):
                 f"(--epochs {args.epochs}). Pass a larger --epochs."
             )
             return None
-        _reload_grids(grid, out / "samples", done)
         print(f"Resuming from epoch {done} in {out / 'checkpoints'}")
     else:
         saver.restored_epoch = 0
