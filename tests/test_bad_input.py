@@ -367,6 +367,82 @@ CASES = [
         lambda: style_transfer.total_variation_loss(np.zeros((4, 4))),
         VE,
     ),
+    (
+        "show_images/rank",
+        lambda: plotting.show_images(np.zeros((4, 4))),
+        VE,
+    ),
+    ("plot_history/empty", lambda: plotting.plot_history({}), VE),
+    (
+        "interpolate_latent/sizes",
+        lambda: plotting.interpolate_latent(np.zeros(4), np.zeros(5)),
+        VE,
+    ),
+    (
+        "interpolate_latent/steps",
+        lambda: plotting.interpolate_latent(np.ones(4), np.ones(4), 0),
+        VE,
+    ),
+    (
+        "FIDCallback/rank",
+        lambda: metrics.FIDCallback(np.zeros((8, 28, 28))),
+        VE,
+    ),
+    (
+        "unpaired_domains/class",
+        lambda: cyclegan.make_unpaired_domains(class_a=12),
+        VE,
+    ),
+    (
+        "inpainting/hole",
+        lambda: image_to_image.make_inpainting_data(num_images=4, hole_size=0),
+        VE,
+    ),
+    (
+        "super_resolution/scale",
+        lambda: image_to_image.make_super_resolution_data(scale=0),
+        VE,
+    ),
+    (
+        "image_quality/shapes",
+        lambda: image_to_image.image_quality(
+            np.zeros((2, 8, 8, 1)), np.zeros((2, 4, 4, 1))
+        ),
+        VE,
+    ),
+    (
+        "vgg_extractor/unknown_layer",
+        lambda: style_transfer.make_vgg_feature_extractor(
+            style_layers=("block9_conv1",), weights=None
+        ),
+        VE,
+    ),
+    (
+        "vgg_extractor/weights",
+        lambda: style_transfer.make_vgg_feature_extractor(weights="foo"),
+        VE,
+    ),
+    (
+        "run_style_transfer/rank",
+        lambda: style_transfer.run_style_transfer(
+            np.zeros((8, 8)), np.zeros((8, 8, 3)), iterations=1
+        ),
+        VE,
+    ),
+    (
+        "run_style_transfer/iterations",
+        lambda: style_transfer.run_style_transfer(
+            np.zeros((1, 8, 8, 3)), np.zeros((1, 8, 8, 3)), iterations=0
+        ),
+        VE,
+    ),
+    (
+        "content_loss/count",
+        lambda: style_transfer.content_loss(
+            [np.zeros((1, 2, 2, 1))], [np.zeros((1, 2, 2, 1))] * 2
+        ),
+        VE,
+    ),
     # checkpoint
     (
         "Checkpointer/max_to_keep",
