@@ -386,3 +386,27 @@ def test_every_course_model_resumes_bit_exactly(build, small_images, tmp_path):
     assert saver.restore(resumed, dataset) == 1
     resumed.fit(dataset, epochs=2, callbacks=[saver], verbose=0)
     assert_same_weights(state(straight), state(resumed))
+
+
+def test_callback_alone_resumes_at_train_begin(small_images, tmp_path):
+    dataset = data.make_dataset(small_images, batch_size=8, seed=0)
+    first = tiny_gan(seed=0)
+    first.fit(
+        dataset,
+        epochs=1,
+        callbacks=[checkpoint.TrainingCheckpoint(tmp_path)],
+        verbose=0,
+    )
+    resumed = tiny_gan(seed=5)
+    history = resumed.fit(
+        dataset,
+        epochs=2,
+        callbacks=[checkpoint.TrainingCheckpoint(tmp_path)],
+        verbose=0,
+    )
+    # 一轮来自检查点，只训练了第二轮 / Epoch 1 came from the checkpoint.
+    assert len(history.history["d_loss"]) == 1
+    assert int(resumed.g_optimizer.iterations) == 8
+    # 之后普通的 fit 不受影响 / A later plain fit is not shifted.
+    history = resumed.fit(dataset, epochs=1, verbose=0)
+    assert len(history.history["d_loss"]) == 1
