@@ -391,7 +391,9 @@ class TrainingCheckpoint(keras.callbacks.Callback):
     ``fit`` to resume (it also advances ``dataset``'s shuffling, see
     ``skip_epochs``); otherwise ``fit`` resumes by itself at
     ``on_train_begin``, with the data order of a fresh run. The checkpoint
-    of an epoch whose losses are NaN/Inf is not written.
+    of an epoch whose losses are NaN/Inf is not written. Exact resume
+    assumes ``fit`` without ``steps_per_epoch`` on a data set of known
+    length (as ``make_dataset`` builds); checkpoints are per epoch.
 
     Args:
         directory: folder of the checkpoints.
