@@ -4,7 +4,7 @@ gancourse：双语 Keras 3 生成对抗网络课程的辅助包。
 
 Import it before TensorFlow/Keras so TensorFlow's C++ start-up messages stay
 quiet. Submodules hold one concept each: ``runtime``, ``data``, ``models``,
-``losses``, ``steps``, ``gans``, ``callbacks``, ``plotting``.
+``losses``, ``steps``, ``gans``, ``callbacks``, ``checkpoint``, ``plotting``.
 """
 
 import os
@@ -13,6 +13,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from gancourse import callbacks  # noqa: E402
+from gancourse import checkpoint  # noqa: E402
 from gancourse import conditional  # noqa: E402
 from gancourse import cyclegan  # noqa: E402
 from gancourse import data  # noqa: E402
@@ -29,6 +30,10 @@ from gancourse import style_transfer  # noqa: E402
 from gancourse import stylegan  # noqa: E402
 from gancourse import wgan  # noqa: E402
 from gancourse.callbacks import SampleGrid  # noqa: E402
+from gancourse.checkpoint import Checkpointer  # noqa: E402
+from gancourse.checkpoint import NonFiniteGuard  # noqa: E402
+from gancourse.checkpoint import NonFiniteLossError  # noqa: E402
+from gancourse.checkpoint import TrainingCheckpoint  # noqa: E402
 from gancourse.conditional import ConditionalGAN  # noqa: E402
 from gancourse.conditional import make_conditional_discriminator  # noqa: E402
 from gancourse.conditional import make_conditional_generator  # noqa: E402
@@ -65,14 +70,19 @@ from gancourse.wgan import gradient_penalty  # noqa: E402
 __version__ = "0.1.0"
 
 __all__ = [
+    "Checkpointer",
     "ConditionalGAN",
     "CycleGAN",
     "FIDCallback",
     "GAN",
+    "NonFiniteGuard",
+    "NonFiniteLossError",
     "Pix2Pix",
     "SampleGrid",
+    "TrainingCheckpoint",
     "WGANGP",
     "callbacks",
+    "checkpoint",
     "conditional",
     "cyclegan",
     "data",

@@ -9,6 +9,7 @@ import keras
 import numpy as np
 
 from gancourse import plotting
+from gancourse import runtime
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -45,7 +46,7 @@ class SampleGrid(keras.callbacks.Callback):
         include_initial=True,
     ):
         super().__init__()
-        self.num_images = int(num_images)
+        self.num_images = runtime._positive_int("num_images", num_images)
         self.seed = seed
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.condition = condition
@@ -90,6 +91,29 @@ class SampleGrid(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self._record(epoch + 1)
+
+    def reload(self, epochs_done):
+        """Read back the PNG grids of epochs 0..``epochs_done`` (on resume).
+
+        续训时从 ``out_dir`` 读回第 0..``epochs_done`` 轮的网格图片。
+
+        Returns:
+            int: the number of grids read (0 without ``out_dir``).
+        """
+        from PIL import Image
+
+        if self.out_dir is None:
+            return 0
+        self.grids = []
+        for epoch in range(int(epochs_done) + 1):
+            path = self.out_dir / f"epoch_{epoch:03d}.png"
+            if path.is_file():
+                with Image.open(path) as image:
+                    array = np.asarray(image)
+                if array.ndim == 2:
+                    array = array[..., np.newaxis]
+                self.grids.append(array)
+        return len(self.grids)
 
     def save_gif(self, path, duration=0.4):
         """Write the grids recorded so far as an animated GIF."""

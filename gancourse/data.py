@@ -323,6 +323,21 @@ def make_dataset(
             "`images` must have a batch axis and at least one feature axis. "
             f"Received: images.shape={images.shape}"
         )
+    if images.dtype.kind not in "biuf":
+        raise ValueError(
+            "`images` must hold numbers (float32 in [-1, 1]). Received: "
+            f"images.dtype={images.dtype}"
+        )
+    if images.dtype.kind == "f" and not np.isfinite(images).all():
+        raise ValueError(
+            "`images` must be finite. Received: "
+            f"{int((~np.isfinite(images)).sum())} NaN/Inf values"
+        )
+    if len(images) == 0:
+        raise ValueError(
+            "`images` must hold at least one image. Received: "
+            f"images.shape={images.shape}"
+        )
     if labels is not None and len(labels) != len(images):
         raise ValueError(
             "`labels` must have one entry per image. Received: "

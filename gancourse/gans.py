@@ -245,6 +245,13 @@ class GAN(CappedFitMixin, keras.Model):
         )
 
     def check_batch(self, real):
+        dtype = keras.backend.standardize_dtype(real.dtype)
+        if "float" not in dtype:
+            raise ValueError(
+                "Each training batch must hold float images in [-1, 1] "
+                "(e.g. uint8 / 127.5 - 1). Received: batch dtype "
+                f"{dtype}"
+            )
         expected = tuple(self.discriminator.inputs[0].shape[1:])
         received = tuple(real.shape[1:])
         if received != expected:

@@ -13,6 +13,7 @@ images, a small Fashion-MNIST classifier shipped with the package
 extractors, image sizes or sample sizes are not comparable.
 """
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -468,13 +469,31 @@ def classifier_info(path=None):
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def load_feature_classifier(path=None):
-    """Load the shipped Fashion-MNIST classifier (safe mode).
+def file_sha256(path):
+    """SHA-256 hex digest of a file (read in 1 MiB blocks).
 
-    以安全模式加载随包提供的 Fashion-MNIST 分类器。
+    计算文件的 SHA-256 十六进制摘要。
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_feature_classifier(path=None, sha256=None):
+    """Load the shipped Fashion-MNIST classifier (hash-checked, safe mode).
+
+    以安全模式加载随包提供的 Fashion-MNIST 分类器（先校验 SHA-256）。
+
+    The file's SHA-256 is compared with ``sha256``, or else with the
+    ``sha256`` field of the JSON record next to it (written by
+    ``tools/train_feature_classifier.py``), before Keras reads it; then it
+    is loaded with ``safe_mode=True`` (no Python code from the file runs).
 
     Args:
         path: optional ``.keras`` file; default: the package asset.
+        sha256: optional expected hex digest (overrides the JSON record).
 
     Returns:
         keras.Model mapping (batch, 28, 28, 1) images in [-1, 1] to class
@@ -483,6 +502,7 @@ def load_feature_classifier(path=None):
     Raises:
         FileNotFoundError: if the file is missing (run
             ``tools/train_feature_classifier.py``).
+        ValueError: if the file's SHA-256 differs from the recorded one.
     """
     path = CLASSIFIER_PATH if path is None else Path(path)
     if not Path(path).is_file():
@@ -491,6 +511,19 @@ def load_feature_classifier(path=None):
             "`python tools/train_feature_classifier.py`. / 找不到特征分类器，"
             "请先运行 tools/train_feature_classifier.py。"
         )
+    expected = sha256
+    record = Path(path).with_suffix(".json")
+    if expected is None and record.is_file():
+        expected = classifier_info(record).get("sha256")
+    if expected is not None:
+        received = file_sha256(path)
+        if received != str(expected).lower():
+            raise ValueError(
+                f"The classifier file {path} failed its integrity check: "
+                f"expected SHA-256 {expected}. Received: {received}. "
+                "Re-install the package or re-run "
+                "tools/train_feature_classifier.py. / 分类器文件校验失败。"
+            )
     return keras.saving.load_model(path, safe_mode=True, compile=False)
 
 

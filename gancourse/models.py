@@ -12,6 +12,20 @@ from keras import layers
 from gancourse import runtime
 
 
+def _check_sample_shape(shape, name):
+    """Validate a sample shape: a non-empty tuple of positive ints."""
+    try:
+        checked = tuple(int(size) for size in shape)
+    except (TypeError, ValueError):
+        checked = ()
+    if not checked or min(checked) < 1:
+        raise ValueError(
+            f"`{name}` must be a tuple of positive sizes. "
+            f"Received: {name}={shape!r}"
+        )
+    return checked
+
+
 def check_image_shape(image_shape, divisor=1, name="image_shape"):
     """Validate ``(height, width, channels)`` and return it as a tuple.
 
@@ -70,7 +84,7 @@ def make_mlp_generator(
         keras.Model mapping (batch, latent_dim) to (batch, *output_shape).
     """
     latent_dim = runtime._positive_int("latent_dim", latent_dim)
-    output_shape = tuple(int(size) for size in output_shape)
+    output_shape = _check_sample_shape(output_shape, "output_shape")
     inputs = keras.Input(shape=(latent_dim,), name="z")
     x = inputs
     for units in hidden_units:
@@ -102,7 +116,8 @@ def make_mlp_discriminator(
     Returns:
         keras.Model mapping (batch, *input_shape) to (batch, 1) logits.
     """
-    inputs = keras.Input(shape=tuple(input_shape), name="x")
+    input_shape = _check_sample_shape(input_shape, "input_shape")
+    inputs = keras.Input(shape=input_shape, name="x")
     x = layers.Flatten()(inputs)
     for units in hidden_units:
         x = layers.Dense(units)(x)

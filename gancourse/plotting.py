@@ -221,12 +221,20 @@ def interpolate_latent(z_start, z_end, num_steps=8, spherical=True):
             "`z_start` and `z_end` must have the same size. Received: "
             f"{z_start.shape} and {z_end.shape}"
         )
+    if (
+        isinstance(num_steps, bool)
+        or not isinstance(num_steps, (int, np.integer))
+        or num_steps < 2
+    ):
+        raise ValueError(
+            "`num_steps` must be an int >= 2 (both end points). "
+            f"Received: num_steps={num_steps!r}"
+        )
     t = np.linspace(0.0, 1.0, num_steps)[:, None]
-    if not spherical:
+    norms = np.linalg.norm(z_start) * np.linalg.norm(z_end)
+    if not spherical or norms == 0:
         return ((1 - t) * z_start + t * z_end).astype("float32")
-    cos = np.dot(z_start, z_end) / (
-        np.linalg.norm(z_start) * np.linalg.norm(z_end)
-    )
+    cos = np.dot(z_start, z_end) / norms
     omega = np.arccos(np.clip(cos, -1.0, 1.0))
     if omega < 1e-6:
         return ((1 - t) * z_start + t * z_end).astype("float32")

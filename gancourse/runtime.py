@@ -82,11 +82,21 @@ def setup(seed=42):
     Returns:
         int: the seed, so a lesson can print it.
 
+    Raises:
+        TypeError: if ``seed`` is not an int.
+        ValueError: if ``seed`` is negative.
+
     Example:
         >>> import gancourse
         >>> gancourse.setup(0)
         0
     """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"`seed` must be an int. Received: seed={seed!r}")
+    if seed < 0:
+        raise ValueError(
+            f"`seed` must be a non-negative int. Received: seed={seed}"
+        )
     seed = int(seed)
     import keras
 

@@ -12,6 +12,7 @@ import time
 import keras
 import numpy as np
 
+from gancourse import checkpoint
 from gancourse import gans
 from gancourse import losses
 from gancourse import runtime
@@ -93,10 +94,13 @@ def make_train_step(
         g_optimizer.apply(grads, generator.trainable_variables)
         return {"d_loss": d_loss, "g_loss": g_loss}
 
-    return tf.function(step, jit_compile=jit_compile)
+    train_step = tf.function(step, jit_compile=jit_compile)
+    # 暴露噪声状态，供检查点保存 / Expose the noise state for checkpoints.
+    train_step.seed_generator = seed_generator
+    return train_step
 
 
-def train(step, dataset, epochs, on_epoch_end=None, verbose=1):
+def train(step, dataset, epochs, on_epoch_end=None, verbose=1, initial_epoch=0):
     """Run ``step`` over ``dataset`` for ``epochs`` epochs (a plain loop).
 
     用普通 Python 循环训练：每轮遍历一次数据集。
@@ -107,21 +111,44 @@ def train(step, dataset, epochs, on_epoch_end=None, verbose=1):
         epochs: number of epochs (capped in fast mode).
         on_epoch_end: optional ``fn(epoch, logs)`` called after each epoch.
         verbose: 1 prints one line per epoch, 0 prints nothing.
+        initial_epoch: epochs already done (after
+            ``checkpoint.Checkpointer.restore``); training runs epochs
+            ``initial_epoch + 1 .. epochs``.
 
     Returns:
         dict of per-epoch mean losses: {"d_loss": [...], "g_loss": [...]}.
+
+    Raises:
+        checkpoint.NonFiniteLossError: when a loss becomes NaN or Inf (the
+            message names the network and the step).
     """
     epochs = runtime.cap_epochs(epochs)
+    if isinstance(initial_epoch, bool) or not isinstance(
+        initial_epoch, (int, np.integer)
+    ):
+        raise TypeError(
+            "`initial_epoch` must be an int. "
+            f"Received: initial_epoch={initial_epoch!r}"
+        )
+    if not 0 <= initial_epoch <= epochs:
+        raise ValueError(
+            f"`initial_epoch` must be in [0, epochs={epochs}]. "
+            f"Received: initial_epoch={initial_epoch}"
+        )
     history = {}
-    for epoch in range(epochs):
+    global_step = 0
+    for epoch in range(initial_epoch, epochs):
         start = time.perf_counter()
         sums = {}
         num_batches = 0
         for batch in dataset:
             if isinstance(batch, (tuple, list)):
                 batch = batch[0]
-            for name, value in step(batch).items():
-                sums[name] = sums.get(name, 0.0) + float(value)
+            values = {k: float(v) for k, v in step(batch).items()}
+            global_step += 1
+            checkpoint.check_finite(values, step=global_step, epoch=epoch + 1)
+            for name, value in values.items():
+                sums[name] = sums.get(name, 0.0) + value
             num_batches += 1
         if num_batches == 0:
             raise ValueError(

@@ -86,6 +86,8 @@ def main(argv=None):
         "train_seconds": round(seconds),
         "date": datetime.date.today().isoformat(),
         "keras_version": keras.__version__,
+        # 加载前用它校验文件 / Checked before loading the file.
+        "sha256": metrics.file_sha256(model_path),
         "command": "python tools/train_feature_classifier.py "
         + " ".join(argv if argv is not None else sys.argv[1:]),
     }
