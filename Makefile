@@ -10,8 +10,11 @@ PY := .venv/bin/python
 setup:
 	bash tools/setup.sh
 
+# A second `make train` continues the run in $(OUT) (--resume; "Nothing to
+# do" once it has EPOCHS epochs) instead of refusing to touch it.
 train: setup
-	$(PY) -m gancourse train dcgan --epochs $(EPOCHS) --out $(OUT)
+	$(PY) -m gancourse train dcgan --epochs $(EPOCHS) --out $(OUT) \
+		$(if $(wildcard $(OUT)/checkpoints/checkpoint),--resume)
 
 test: setup
 	$(PY) -m ruff check gancourse tests tools benchmarks lessons/conftest.py

@@ -216,6 +216,7 @@ def train_dcgan(args):
     from gancourse import gans
     from gancourse import models
     from gancourse import plotting
+    from gancourse import runtime
 
     out = args.out
     config = _prepare_out(args)
@@ -262,10 +263,14 @@ def train_dcgan(args):
                 f"--resume expected a checkpoint in {out / 'checkpoints'}. "
                 "Received: none (start without --resume)"
             )
-        if done >= args.epochs:
+        # 快速模式（CI）下总轮数也被限制 / Fast mode (CI) caps the total
+        # too, so the run may already be complete.
+        if done >= runtime.cap_epochs(args.epochs):
             print(
                 f"Nothing to do: {out} already has {done} epochs "
-                f"(--epochs {args.epochs}). Pass a larger --epochs."
+                f"(--epochs {args.epochs}"
+                + (", capped by GANCOURSE_FAST=1" if gancourse.fast_mode() else "")
+                + "). Pass a larger --epochs."
             )
             return None
         print(f"Resuming from epoch {done} in {out / 'checkpoints'}")

@@ -92,3 +92,18 @@ def test_diverging_run_stops_with_the_network_and_step(
     assert any(name in error for name in ("discriminator", "generator")), error
     # 发散之后不会写出模型 / No model is written after the divergence.
     assert not (out / "generator.keras").exists()
+
+
+def test_resume_in_fast_mode_is_complete_after_one_epoch(
+    data_dir, tmp_path, capsys, monkeypatch
+):
+    # 快速模式把总轮数限制为 1：续训时无事可做，而不是训练 0 轮后出错 /
+    # Fast mode caps the total at 1 epoch: a resume has nothing to do
+    # (instead of fitting 0 epochs and failing on an empty history).
+    monkeypatch.setenv("GANCOURSE_FAST", "1")
+    out = tmp_path / "fast"
+    assert run(data_dir, out, "--epochs", "2") == 0
+    before = (out / "generator.keras").read_bytes()
+    assert run(data_dir, out, "--epochs", "3", "--resume") == 0
+    assert "Nothing to do" in capsys.readouterr().out
+    assert (out / "generator.keras").read_bytes() == before
