@@ -266,11 +266,12 @@ def train_dcgan(args):
         # 快速模式（CI）下总轮数也被限制 / Fast mode (CI) caps the total
         # too, so the run may already be complete.
         if done >= runtime.cap_epochs(args.epochs):
+            capped = (
+                ", capped by GANCOURSE_FAST=1" if gancourse.fast_mode() else ""
+            )
             print(
                 f"Nothing to do: {out} already has {done} epochs "
-                f"(--epochs {args.epochs}"
-                + (", capped by GANCOURSE_FAST=1" if gancourse.fast_mode() else "")
-                + "). Pass a larger --epochs."
+                f"(--epochs {args.epochs}{capped}). Pass a larger --epochs."
             )
             return None
         print(f"Resuming from epoch {done} in {out / 'checkpoints'}")
