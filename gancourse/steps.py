@@ -45,6 +45,13 @@ def make_train_step(
         seed: int seed for the noise.
         jit_compile: compile the step with XLA.
 
+    Under a ``mixed_float16`` policy the optimizers are wrapped in
+    ``LossScaleOptimizer`` (``gans.loss_scaled``). Under a
+    ``tf.distribute`` strategy, call the step per replica with
+    ``strategy.run(step, args=(batch,))`` inside ``strategy.scope()``: each
+    replica's loss is divided by the number of replicas, so the summed
+    gradients equal the single-device gradients of the global batch.
+
     Returns:
         A function ``step(real) -> {"d_loss": tensor, "g_loss": tensor}``.
     """
@@ -59,6 +66,9 @@ def make_train_step(
     pair = losses.get_loss_pair(loss)
     label_smoothing = losses.check_label_smoothing(pair, label_smoothing)
     seed_generator = keras.random.SeedGenerator(seed)
+    # mixed_float16 需要损失缩放 / mixed_float16 needs loss scaling.
+    g_optimizer = gans.loss_scaled(g_optimizer, generator)
+    d_optimizer = gans.loss_scaled(d_optimizer, discriminator)
     expected = tuple(discriminator.inputs[0].shape[1:])
     # 先在 tf.function 外创建优化器变量 / Build optimizer slots eagerly.
     g_optimizer.build(generator.trainable_variables)
@@ -80,7 +90,8 @@ def make_train_step(
             d_loss = pair.discriminator(
                 real_logits, fake_logits, label_smoothing=label_smoothing
             )
-        grads = tape.gradient(d_loss, discriminator.trainable_variables)
+            scaled = d_optimizer.scale_loss(gans._replica_scale(d_loss))
+        grads = tape.gradient(scaled, discriminator.trainable_variables)
         d_optimizer.apply(grads, discriminator.trainable_variables)
         # 生成器：让判别器把假样本判为真 / G: make D call fakes real.
         z = keras.random.normal((batch_size, latent_dim), seed=seed_generator)
@@ -89,7 +100,8 @@ def make_train_step(
                 generator(z, training=True), training=True
             )
             g_loss = pair.generator(fake_logits)
-        grads = tape.gradient(g_loss, generator.trainable_variables)
+            scaled = g_optimizer.scale_loss(gans._replica_scale(g_loss))
+        grads = tape.gradient(scaled, generator.trainable_variables)
         g_optimizer.apply(grads, generator.trainable_variables)
         return {"d_loss": d_loss, "g_loss": g_loss}
 
