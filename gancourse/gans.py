@@ -122,6 +122,24 @@ def loss_scaled(optimizer, *models):
     return keras.optimizers.LossScaleOptimizer(optimizer)
 
 
+def _replica_draw(draw, batch_size):
+    """Call ``draw(n)`` and keep this replica's rows of the global batch.
+
+    Each replica of a ``tf.distribute`` strategy reads the same
+    ``SeedGenerator`` state, so a plain draw would give every replica the
+    same noise. Drawing for the whole global batch and slicing this
+    replica's rows gives each replica its own rows, and the same rows a
+    single device draws for that global batch. With one replica this is
+    just ``draw(batch_size)``.
+    """
+    num_replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    context = tf.distribute.get_replica_context()
+    if num_replicas == 1 or context is None:
+        return draw(batch_size)
+    start = context.replica_id_in_sync_group * batch_size
+    return draw(batch_size * num_replicas)[start : start + batch_size]
+
+
 class CappedFitMixin:
     """``keras.Model.fit`` with ``epochs`` capped in fast mode (CI).
 
@@ -245,8 +263,11 @@ class GAN(CappedFitMixin, keras.Model):
 
         采样标准正态噪声。
         """
-        return keras.random.normal(
-            (batch_size, self.latent_dim), seed=self.seed_generator
+        return _replica_draw(
+            lambda num: keras.random.normal(
+                (num, self.latent_dim), seed=self.seed_generator
+            ),
+            batch_size,
         )
 
     def generate(self, num_images=16, seed=None):

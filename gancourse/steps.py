@@ -74,6 +74,15 @@ def make_train_step(
     g_optimizer.build(generator.trainable_variables)
     d_optimizer.build(discriminator.trainable_variables)
 
+    def sample_latent(batch_size):
+        # 分布式时每个副本取不同的噪声行 / One set of noise rows per replica.
+        return gans._replica_draw(
+            lambda num: keras.random.normal(
+                (num, latent_dim), seed=seed_generator
+            ),
+            batch_size,
+        )
+
     def step(real):
         if tuple(real.shape[1:]) != expected:
             raise ValueError(
@@ -82,7 +91,7 @@ def make_train_step(
             )
         batch_size = tf.shape(real)[0]
         # 判别器：真样本记 1，假样本记 0 / D: real -> 1, fake -> 0.
-        z = keras.random.normal((batch_size, latent_dim), seed=seed_generator)
+        z = sample_latent(batch_size)
         fake = generator(z, training=True)
         with tf.GradientTape() as tape:
             real_logits = discriminator(real, training=True)
@@ -94,7 +103,7 @@ def make_train_step(
         grads = tape.gradient(scaled, discriminator.trainable_variables)
         d_optimizer.apply(grads, discriminator.trainable_variables)
         # 生成器：让判别器把假样本判为真 / G: make D call fakes real.
-        z = keras.random.normal((batch_size, latent_dim), seed=seed_generator)
+        z = sample_latent(batch_size)
         with tf.GradientTape() as tape:
             fake_logits = discriminator(
                 generator(z, training=True), training=True
