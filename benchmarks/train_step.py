@@ -3,7 +3,7 @@
 DCGAN 训练吞吐量（图像/秒）：gancourse 与 TensorFlow 教程写法的对比。
 
     python benchmarks/train_step.py                     # 310 s here
-    python benchmarks/train_step.py --quick             # about 1.5 min
+    python benchmarks/train_step.py --quick             # about 1 min
     python benchmarks/train_step.py --batch-sizes 256 --repeats 5
 
 Every variant trains the lesson-02 DCGAN (``make_dcgan_generator`` and
