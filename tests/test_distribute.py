@@ -1,10 +1,10 @@
 """MirroredStrategy over two logical CPU devices, in a fresh process.
 
-One subprocess trains GAN, ConditionalGAN, WGANGP, CycleGAN and the explicit
-``steps.make_train_step`` step for one step on one global batch of 64, once
-with ``OneDeviceStrategy`` and once with ``MirroredStrategy`` over two
-logical CPUs (32 samples per replica), and checks that all weights AND the
-reported losses agree.
+One subprocess trains GAN, ConditionalGAN, WGANGP, CycleGAN, Pix2Pix and
+the explicit ``steps.make_train_step`` step for one step on one global batch
+of 64, once with ``OneDeviceStrategy`` and once with ``MirroredStrategy``
+over two logical CPUs (32 samples per replica), and checks that all weights
+AND the reported losses agree.
 
 Why exact agreement is possible although the steps draw random numbers:
 every replica reads the same ``SeedGenerator`` state, so the models draw
@@ -13,10 +13,10 @@ keeps its own rows (``gans._replica_draw``). Replica r then uses rows
 32r..32r+31 of exactly the draw a single device makes for the batch of 64,
 and it gets rows 32r..32r+31 of the data batch too. Without that, both
 replicas would use the same 32 noise vectors and G's update would differ.
-CycleGAN draws nothing (no image pool). Losses are means over the batch,
-so the mean of the two replicas' means equals the single-device mean; the
-losses are divided by the number of replicas before differentiating, so
-the summed gradients equal the single-device gradients.
+CycleGAN (no image pool) and Pix2Pix draw nothing. Losses are means over
+the batch, so the mean of the two replicas' means equals the single-device
+mean; the losses are divided by the number of replicas before
+differentiating, so the summed gradients equal the single-device ones.
 """
 
 import subprocess
@@ -36,7 +36,7 @@ def test_mirrored_strategy_matches_single_device():
             cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
         import keras
         from gancourse import conditional, cyclegan, data, gans
-        from gancourse import steps, wgan
+        from gancourse import image_to_image, steps, wgan
 
         layers = keras.layers
         points = data.make_ring_data(64, seed=0)
@@ -92,6 +92,17 @@ def test_mirrored_strategy_matches_single_device():
                 points, 0.5 * points[::-1], batch_size=64, seed=0)
             return model, dataset, weights_of(*nets)
 
+        def pix2pix_case():
+            source = keras.Input((2,))
+            target = keras.Input((2,))
+            h = layers.Concatenate()([source, target])
+            g, d = mlp(out=2), keras.Model([source, target], mlp(4)(h))
+            model = image_to_image.Pix2Pix(g, d, lambda_l1=10.0)
+            model.compile(sgd(), sgd())
+            dataset = tf.data.Dataset.from_tensor_slices(
+                (points, 0.5 * points)).batch(64)
+            return model, dataset, weights_of(g, d)
+
         def fit(case):
             model, dataset, weights = case()
             initial = [np.array(w) for w in weights]
@@ -126,7 +137,8 @@ def test_mirrored_strategy_matches_single_device():
                 return fit(CASES[name])
 
         CASES = {"gan": gan_case, "conditional": conditional_case,
-                 "wgan_gp": wgan_case, "cyclegan": cyclegan_case}
+                 "wgan_gp": wgan_case, "cyclegan": cyclegan_case,
+                 "pix2pix": pix2pix_case}
         mirrored = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
         assert mirrored.num_replicas_in_sync == 2
         single = tf.distribute.OneDeviceStrategy("/cpu:0")
