@@ -248,10 +248,9 @@ def train_dcgan(args):
     gan = gans.GAN(generator, discriminator, seed=args.seed)
 
     def adam():
-        optimizer = keras.optimizers.Adam(args.learning_rate, beta_1=0.5)
-        if keras.mixed_precision.global_policy().name == "mixed_float16":
-            optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
-        return optimizer
+        # mixed_float16 时 compile 自动加损失缩放 / Under mixed_float16,
+        # compile wraps the optimizers in LossScaleOptimizer itself.
+        return keras.optimizers.Adam(args.learning_rate, beta_1=0.5)
 
     gan.compile(adam(), adam(), loss=args.loss, jit_compile=args.jit)
     grid = callbacks.SampleGrid(num_images=64, seed=0, out_dir=out / "samples")

@@ -21,6 +21,7 @@ from gancourse import losses
 from gancourse import runtime
 from gancourse.gans import CappedFitMixin
 from gancourse.gans import _replica_scale
+from gancourse.gans import loss_scaled
 from gancourse.image_to_image import _apply
 from gancourse.image_to_image import _build_optimizers
 from gancourse.image_to_image import _check_downsamples
@@ -214,17 +215,22 @@ class CycleGAN(CappedFitMixin, keras.Model):
         # No default rmsprop: it trains nothing but would enter checkpoints.
         kwargs.setdefault("optimizer", None)
         super().compile(**kwargs)
-        self.g_optimizer = g_optimizer
-        self.f_optimizer = f_optimizer
-        self.d_x_optimizer = d_x_optimizer
-        self.d_y_optimizer = d_y_optimizer
+        # mixed_float16 需要损失缩放 / mixed_float16 needs loss scaling.
+        self.g_optimizer = loss_scaled(g_optimizer, self, self.generator_g)
+        self.f_optimizer = loss_scaled(f_optimizer, self, self.generator_f)
+        self.d_x_optimizer = loss_scaled(
+            d_x_optimizer, self, self.discriminator_x
+        )
+        self.d_y_optimizer = loss_scaled(
+            d_y_optimizer, self, self.discriminator_y
+        )
         _build_optimizers(
             self,
             (
-                (g_optimizer, self.generator_g),
-                (f_optimizer, self.generator_f),
-                (d_x_optimizer, self.discriminator_x),
-                (d_y_optimizer, self.discriminator_y),
+                (self.g_optimizer, self.generator_g),
+                (self.f_optimizer, self.generator_f),
+                (self.d_x_optimizer, self.discriminator_x),
+                (self.d_y_optimizer, self.discriminator_y),
             ),
         )
 

@@ -76,6 +76,70 @@ def _replica_scale(loss):
     return keras.src.losses.loss.scale_loss_for_distribution(loss)
 
 
+def needs_loss_scaling(*models):
+    """Whether the global or a model's dtype policy is ``mixed_float16``.
+
+    判断全局或任一模型的 dtype 策略是否为 ``mixed_float16``（需要损失缩放）。
+
+    float16 has a narrow exponent range, so small gradients underflow to 0
+    unless the loss is multiplied by a large factor before differentiating
+    (and the gradients divided by it after). bfloat16 keeps float32's
+    exponent range and needs no loss scaling.
+
+    Args:
+        *models: keras models or layers whose ``dtype_policy`` to check.
+
+    Returns:
+        bool.
+    """
+    names = {keras.mixed_precision.global_policy().name}
+    names.update(model.dtype_policy.name for model in models)
+    return "mixed_float16" in names
+
+
+def loss_scaled(optimizer, *models):
+    """Wrap ``optimizer`` in a ``LossScaleOptimizer`` under mixed_float16.
+
+    在 mixed_float16 策略下把优化器包装成 ``LossScaleOptimizer``。
+
+    Returns ``optimizer`` unchanged when no policy is ``mixed_float16`` (see
+    ``needs_loss_scaling``) or when it is a ``LossScaleOptimizer`` already.
+    The train steps call ``optimizer.scale_loss(loss)`` before
+    differentiating; ``LossScaleOptimizer.apply`` unscales the gradients,
+    skips steps with non-finite gradients and adapts the scale.
+
+    Args:
+        optimizer: a ``keras.optimizers.Optimizer``.
+        *models: the networks it trains (their policies are checked).
+
+    Returns:
+        The optimizer to use.
+    """
+    if isinstance(
+        optimizer, keras.optimizers.LossScaleOptimizer
+    ) or not needs_loss_scaling(*models):
+        return optimizer
+    return keras.optimizers.LossScaleOptimizer(optimizer)
+
+
+def _replica_draw(draw, batch_size):
+    """Call ``draw(n)`` and keep this replica's rows of the global batch.
+
+    Each replica of a ``tf.distribute`` strategy reads the same
+    ``SeedGenerator`` state, so a plain draw would give every replica the
+    same noise. Drawing for the whole global batch and slicing this
+    replica's rows gives each replica its own rows, and the same rows a
+    single device draws for that global batch. With one replica this is
+    just ``draw(batch_size)``.
+    """
+    num_replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    context = tf.distribute.get_replica_context()
+    if num_replicas == 1 or context is None:
+        return draw(batch_size)
+    start = context.replica_id_in_sync_group * batch_size
+    return draw(batch_size * num_replicas)[start : start + batch_size]
+
+
 class CappedFitMixin:
     """``keras.Model.fit`` with ``epochs`` capped in fast mode (CI).
 
@@ -173,12 +237,13 @@ class GAN(CappedFitMixin, keras.Model):
         # No default rmsprop: it trains nothing but would enter checkpoints.
         kwargs.setdefault("optimizer", None)
         super().compile(**kwargs)
-        self.g_optimizer = g_optimizer
-        self.d_optimizer = d_optimizer
+        # mixed_float16 需要损失缩放 / mixed_float16 needs loss scaling.
+        self.g_optimizer = loss_scaled(g_optimizer, self, self.generator)
+        self.d_optimizer = loss_scaled(d_optimizer, self, self.discriminator)
         # 先建好优化器变量，检查点恢复时才能找到它们 / Build the slots now so
         # a checkpoint (BackupAndRestore) can restore them into a new model.
-        g_optimizer.build(self.generator.trainable_variables)
-        d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
         # 子网络都是已构建的函数式模型 / The sub-networks are built already.
         self.built = True
         self.loss_pair = losses.get_loss_pair(loss)
@@ -198,8 +263,11 @@ class GAN(CappedFitMixin, keras.Model):
 
         采样标准正态噪声。
         """
-        return keras.random.normal(
-            (batch_size, self.latent_dim), seed=self.seed_generator
+        return _replica_draw(
+            lambda num: keras.random.normal(
+                (num, self.latent_dim), seed=self.seed_generator
+            ),
+            batch_size,
         )
 
     def generate(self, num_images=16, seed=None):

@@ -20,6 +20,7 @@ from gancourse import losses
 from gancourse import runtime
 from gancourse.gans import CappedFitMixin
 from gancourse.gans import _replica_scale
+from gancourse.gans import loss_scaled
 from gancourse.models import check_image_shape
 
 SR_TRAIN_IMAGES = ("astronaut", "coffee", "rocket", "china", "flower")
@@ -325,11 +326,15 @@ class Pix2Pix(CappedFitMixin, keras.Model):
         # No default rmsprop: it trains nothing but would enter checkpoints.
         kwargs.setdefault("optimizer", None)
         super().compile(**kwargs)
-        self.g_optimizer = g_optimizer
-        self.d_optimizer = d_optimizer
+        # mixed_float16 需要损失缩放 / mixed_float16 needs loss scaling.
+        self.g_optimizer = loss_scaled(g_optimizer, self, self.generator)
+        self.d_optimizer = loss_scaled(d_optimizer, self, self.discriminator)
         _build_optimizers(
             self,
-            ((g_optimizer, self.generator), (d_optimizer, self.discriminator)),
+            (
+                (self.g_optimizer, self.generator),
+                (self.d_optimizer, self.discriminator),
+            ),
         )
 
     @property

@@ -46,6 +46,13 @@ def make_train_step(
         seed: int seed for the noise.
         jit_compile: compile the step with XLA.
 
+    Under a ``mixed_float16`` policy the optimizers are wrapped in
+    ``LossScaleOptimizer`` (``gans.loss_scaled``). Under a
+    ``tf.distribute`` strategy, call the step per replica with
+    ``strategy.run(step, args=(batch,))`` inside ``strategy.scope()``: each
+    replica's loss is divided by the number of replicas, so the summed
+    gradients equal the single-device gradients of the global batch.
+
     Returns:
         A function ``step(real) -> {"d_loss": tensor, "g_loss": tensor}``.
     """
@@ -60,10 +67,22 @@ def make_train_step(
     pair = losses.get_loss_pair(loss)
     label_smoothing = losses.check_label_smoothing(pair, label_smoothing)
     seed_generator = keras.random.SeedGenerator(seed)
+    # mixed_float16 需要损失缩放 / mixed_float16 needs loss scaling.
+    g_optimizer = gans.loss_scaled(g_optimizer, generator)
+    d_optimizer = gans.loss_scaled(d_optimizer, discriminator)
     expected = tuple(discriminator.inputs[0].shape[1:])
     # 先在 tf.function 外创建优化器变量 / Build optimizer slots eagerly.
     g_optimizer.build(generator.trainable_variables)
     d_optimizer.build(discriminator.trainable_variables)
+
+    def sample_latent(batch_size):
+        # 分布式时每个副本取不同的噪声行 / One set of noise rows per replica.
+        return gans._replica_draw(
+            lambda num: keras.random.normal(
+                (num, latent_dim), seed=seed_generator
+            ),
+            batch_size,
+        )
 
     def step(real):
         if tuple(real.shape[1:]) != expected:
@@ -73,7 +92,7 @@ def make_train_step(
             )
         batch_size = tf.shape(real)[0]
         # 判别器：真样本记 1，假样本记 0 / D: real -> 1, fake -> 0.
-        z = keras.random.normal((batch_size, latent_dim), seed=seed_generator)
+        z = sample_latent(batch_size)
         fake = generator(z, training=True)
         with tf.GradientTape() as tape:
             real_logits = discriminator(real, training=True)
@@ -81,16 +100,18 @@ def make_train_step(
             d_loss = pair.discriminator(
                 real_logits, fake_logits, label_smoothing=label_smoothing
             )
-        grads = tape.gradient(d_loss, discriminator.trainable_variables)
+            scaled = d_optimizer.scale_loss(gans._replica_scale(d_loss))
+        grads = tape.gradient(scaled, discriminator.trainable_variables)
         d_optimizer.apply(grads, discriminator.trainable_variables)
         # 生成器：让判别器把假样本判为真 / G: make D call fakes real.
-        z = keras.random.normal((batch_size, latent_dim), seed=seed_generator)
+        z = sample_latent(batch_size)
         with tf.GradientTape() as tape:
             fake_logits = discriminator(
                 generator(z, training=True), training=True
             )
             g_loss = pair.generator(fake_logits)
-        grads = tape.gradient(g_loss, generator.trainable_variables)
+            scaled = g_optimizer.scale_loss(gans._replica_scale(g_loss))
+        grads = tape.gradient(scaled, generator.trainable_variables)
         g_optimizer.apply(grads, generator.trainable_variables)
         return {"d_loss": d_loss, "g_loss": g_loss}
 

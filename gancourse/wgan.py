@@ -47,8 +47,13 @@ def random_interpolates(real, fake, seed_generator=None):
             f"real.shape={tuple(real.shape)}, fake.shape={tuple(fake.shape)}"
         )
     seed = 0 if seed_generator is None else seed_generator
-    alpha_shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
-    alpha = keras.random.uniform(alpha_shape, 0.0, 1.0, seed=seed)
+    ones = (1,) * (len(real.shape) - 1)
+    # 分布式时每个副本取全局批次中自己的行 / Under tf.distribute each
+    # replica takes its own rows of the global batch's alphas.
+    alpha = gans._replica_draw(
+        lambda num: keras.random.uniform((num,) + ones, 0.0, 1.0, seed=seed),
+        ops.shape(real)[0],
+    )
     return fake + alpha * (real - fake), alpha
 
 
