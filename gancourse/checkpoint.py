@@ -35,8 +35,9 @@ import warnings
 from pathlib import Path
 
 import keras
-import numpy as np
 import tensorflow as tf
+
+from gancourse import runtime
 
 # 损失名 -> 网络名，用于清晰的报错 / Loss name -> network, for clear errors.
 NETWORK_OF_LOSS = {
@@ -245,16 +246,12 @@ class Checkpointer:
     """
 
     def __init__(self, directory, max_to_keep=3, **objects):
-        if isinstance(max_to_keep, bool) or not isinstance(max_to_keep, int):
-            raise TypeError(
-                "`max_to_keep` must be an int. "
-                f"Received: max_to_keep={max_to_keep!r}"
-            )
-        if max_to_keep < 2:
-            raise ValueError(
-                "`max_to_keep` must be at least 2 (the previous checkpoint "
-                f"is the fallback). Received: max_to_keep={max_to_keep}"
-            )
+        runtime.check_int(
+            "max_to_keep",
+            max_to_keep,
+            minimum=2,
+            reason="(the previous checkpoint is the fallback)",
+        )
         if not objects:
             raise ValueError(
                 "`Checkpointer` needs at least one object to save. "
@@ -362,16 +359,7 @@ def skip_epochs(dataset, num_epochs, iterators_per_epoch=1):
     Returns:
         the same ``dataset``.
     """
-    if isinstance(num_epochs, bool) or not isinstance(
-        num_epochs, (int, np.integer)
-    ):
-        raise TypeError(
-            f"`num_epochs` must be an int. Received: num_epochs={num_epochs!r}"
-        )
-    if num_epochs < 0:
-        raise ValueError(
-            f"`num_epochs` must be >= 0. Received: num_epochs={num_epochs}"
-        )
+    num_epochs = runtime.check_int("num_epochs", num_epochs, minimum=0)
     if not isinstance(dataset, tf.data.Dataset):
         raise TypeError(
             f"`dataset` must be a tf.data.Dataset. Received: {type(dataset)}"
@@ -410,10 +398,7 @@ class TrainingCheckpoint(keras.callbacks.Callback):
 
     def __init__(self, directory, sample_grid=None, max_to_keep=3, every=1):
         super().__init__()
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise ValueError(
-                f"`every` must be a positive int. Received: every={every!r}"
-            )
+        runtime.check_int("every", every, minimum=1)
         self.directory = Path(directory)
         self.sample_grid = sample_grid
         self.max_to_keep = max_to_keep

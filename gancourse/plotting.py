@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from gancourse import runtime
+
 
 def _plt():
     import matplotlib.pyplot as plt
@@ -221,15 +223,9 @@ def interpolate_latent(z_start, z_end, num_steps=8, spherical=True):
             "`z_start` and `z_end` must have the same size. Received: "
             f"{z_start.shape} and {z_end.shape}"
         )
-    if (
-        isinstance(num_steps, bool)
-        or not isinstance(num_steps, (int, np.integer))
-        or num_steps < 2
-    ):
-        raise ValueError(
-            "`num_steps` must be an int >= 2 (both end points). "
-            f"Received: num_steps={num_steps!r}"
-        )
+    num_steps = runtime.check_int(
+        "num_steps", num_steps, minimum=2, reason="(both end points)"
+    )
     t = np.linspace(0.0, 1.0, num_steps)[:, None]
     norms = np.linalg.norm(z_start) * np.linalg.norm(z_end)
     if not spherical or norms == 0:

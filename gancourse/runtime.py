@@ -29,14 +29,38 @@ def fast_mode():
     return value not in ("", "0", "false", "no", "off")
 
 
-def _positive_int(name, value):
+def check_int(name, value, minimum, maximum=None, reason=""):
+    """Return ``value`` as an int in ``[minimum, maximum]``.
+
+    检查整数参数：不是整数抛出 ``TypeError``，超出范围抛出 ``ValueError``。
+
+    Args:
+        name: the argument's name, for the message.
+        value: what the caller passed (bools are refused).
+        minimum: smallest allowed value.
+        maximum: optional largest allowed value.
+        reason: optional text explaining the bound, e.g. "(both end
+            points)".
+    """
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"`{name}` must be an int. Received: {name}={value!r}")
-    if value < 1:
+    if value < minimum or (maximum is not None and value > maximum):
+        if maximum is not None:
+            expected = f"in [{minimum}, {maximum}]"
+        elif minimum == 1:
+            expected = "a positive integer"
+        else:
+            expected = f"an int >= {minimum}"
+        if reason:
+            expected += f" {reason}"
         raise ValueError(
-            f"`{name}` must be a positive integer. Received: {name}={value}"
+            f"`{name}` must be {expected}. Received: {name}={value}"
         )
     return int(value)
+
+
+def _positive_int(name, value):
+    return check_int(name, value, minimum=1)
 
 
 def cap_epochs(epochs):

@@ -144,18 +144,13 @@ def train(step, dataset, epochs, on_epoch_end=None, verbose=1, initial_epoch=0):
             message names the network and the step).
     """
     epochs = runtime.cap_epochs(epochs)
-    if isinstance(initial_epoch, bool) or not isinstance(
-        initial_epoch, (int, np.integer)
-    ):
-        raise TypeError(
-            "`initial_epoch` must be an int. "
-            f"Received: initial_epoch={initial_epoch!r}"
-        )
-    if not 0 <= initial_epoch <= epochs:
-        raise ValueError(
-            f"`initial_epoch` must be in [0, epochs={epochs}]. "
-            f"Received: initial_epoch={initial_epoch}"
-        )
+    initial_epoch = runtime.check_int(
+        "initial_epoch",
+        initial_epoch,
+        minimum=0,
+        maximum=epochs,
+        reason=f"(epochs={epochs})",
+    )
     history = {}
     global_step = 0
     for epoch in range(initial_epoch, epochs):

@@ -943,16 +943,7 @@ def make_transformer_network(filters=16, num_residual=2, image_shape=None):
     from gancourse import models
 
     filters = runtime._positive_int("filters", filters)
-    if isinstance(num_residual, bool) or not isinstance(num_residual, int):
-        raise ValueError(
-            "`num_residual` must be a non-negative int. "
-            f"Received: num_residual={num_residual!r}"
-        )
-    if num_residual < 0:
-        raise ValueError(
-            "`num_residual` must be a non-negative int. "
-            f"Received: num_residual={num_residual!r}"
-        )
+    num_residual = runtime.check_int("num_residual", num_residual, minimum=0)
     if image_shape is not None:
         image_shape = models.check_image_shape(image_shape, divisor=4)
         if image_shape[-1] != 3:
