@@ -1,6 +1,6 @@
 # gancourse: the two commands of README.md, plus helpers.
 # make train  -> train the lesson-02 DCGAN, write runs/dcgan/{samples.png,training.gif,losses.png}
-# make test   -> lint + unit tests + every lesson under nbval (fast mode)
+# make test   -> lint + doctests + unit tests + every lesson under nbval (fast mode)
 EPOCHS ?= 5
 OUT ?= runs/dcgan
 PY := .venv/bin/python
@@ -18,6 +18,7 @@ train: setup
 
 test: setup
 	$(PY) -m ruff check gancourse tests tools benchmarks lessons/conftest.py
+	$(PY) -m pytest -p no:cacheprovider -q --doctest-modules gancourse
 	$(PY) -m pytest -p no:cacheprovider -n 2 tests --nbval lessons
 
 lessons: setup
@@ -29,4 +30,4 @@ notebooks: setup
 
 # Student copies: solution cells -> TODO stubs, outputs cleared (build/student/).
 student: setup
-	$(PY) -m gancourse.assign lessons/ build/student/
+	$(PY) -m gancourse.course.assign lessons/ build/student/

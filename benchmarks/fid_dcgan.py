@@ -14,12 +14,9 @@ the real-vs-real row (train vs test) is the floor that N allows.
 
 import argparse
 import os
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import gancourse  # noqa: E402

@@ -16,7 +16,7 @@ model) on 28x28x1 images:
   a Python loop over a ``tf.data`` pipeline.
 - ``tutorial-alt``: the same tutorial-style code, but the alternating update
   of gancourse (D step, then a G step with new noise against the updated D).
-- ``step``: ``gancourse.steps.make_train_step`` in a Python loop.
+- ``step``: ``gancourse.training.make_train_step`` in a Python loop.
 - ``fit``: ``gancourse.GAN.fit``.
 
 Modes: ``tf.function`` (float32), ``eager`` (no ``tf.function``), ``xla``
@@ -48,13 +48,11 @@ import argparse
 import os
 import platform
 import statistics
-import sys
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # 基准测试要完整数据 / The benchmark needs full data sets, not fast mode.
 os.environ.pop("GANCOURSE_FAST", None)
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -62,9 +60,8 @@ import tensorflow as tf  # noqa: E402
 
 import gancourse  # noqa: E402
 from gancourse import data  # noqa: E402
-from gancourse import gans  # noqa: E402
 from gancourse import models  # noqa: E402
-from gancourse import steps  # noqa: E402
+from gancourse import training  # noqa: E402
 
 LATENT_DIM = 100
 IMAGE_SHAPE = (28, 28, 1)
@@ -201,7 +198,7 @@ class Variant:
                 alternate=self.kind == "tutorial-alt",
             )
         elif self.kind == "step":
-            step = steps.make_train_step(
+            step = training.make_train_step(
                 self.generator,
                 self.discriminator,
                 keras.optimizers.Adam(LEARNING_RATE),
@@ -211,7 +208,7 @@ class Variant:
             )
             self.step = step.python_function if self.mode == "eager" else step
         else:
-            self.gan = gans.GAN(self.generator, self.discriminator, seed=0)
+            self.gan = training.GAN(self.generator, self.discriminator, seed=0)
             self.gan.compile(
                 keras.optimizers.Adam(LEARNING_RATE),
                 keras.optimizers.Adam(LEARNING_RATE),

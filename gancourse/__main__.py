@@ -1,7 +1,11 @@
-"""``python -m gancourse``: see ``gancourse.cli``."""
+"""``python -m gancourse``: see ``gancourse.cli``.
+
+命令行入口，见 ``gancourse.cli``。
+"""
 
 import sys
 
 from gancourse.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,15 +1,33 @@
-"""Keras callbacks: fixed-noise sample grids per epoch and their GIF.
+"""Keras callbacks of the course: samples, NaN guard, checkpoints, FID.
 
-Keras 回调：每轮用固定噪声生成样本网格，并可导出 GIF。
+课程用到的 Keras 回调：样本网格、NaN 守卫、断点续训与 FID。
+
+- ``SampleGrid``: a grid from the same fixed noise after every epoch (and
+  its GIF);
+- ``NonFiniteGuard``: stop ``fit`` with a clear error on a NaN/Inf loss;
+- ``TrainingCheckpoint``: save the full training state every epoch and
+  resume from it with ``fit(..., initial_epoch=saver.restore(model, data))``;
+- ``FIDCallback`` (from ``gancourse.metrics``): FID during training.
 """
 
+import warnings
 from pathlib import Path
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from gancourse import plotting
 from gancourse import runtime
+from gancourse.checkpoint import Checkpointer
+from gancourse.checkpoint import NonFiniteLossError
+from gancourse.checkpoint import check_finite
+from gancourse.checkpoint import global_step
+from gancourse.checkpoint import latest_epoch
+from gancourse.checkpoint import training_objects
+from gancourse.data.pipelines import fit_iterators_per_epoch
+from gancourse.data.pipelines import skip_epochs
+from gancourse.latent import fixed_noise
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -46,7 +64,7 @@ class SampleGrid(keras.callbacks.Callback):
         include_initial=True,
     ):
         super().__init__()
-        self.num_images = runtime._positive_int("num_images", num_images)
+        self.num_images = runtime.check_int("num_images", num_images, minimum=1)
         self.seed = seed
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.condition = condition
@@ -59,17 +77,14 @@ class SampleGrid(keras.callbacks.Callback):
     def _generator(self):
         return self.explicit_generator or self.model.generator
 
-    def _ensure_noise(self):
+    def ensure_noise(self):
         if self.noise is None:
             latent_dim = int(self._generator().inputs[0].shape[-1])
-            rng = np.random.default_rng(self.seed)
-            self.noise = rng.standard_normal(
-                (self.num_images, latent_dim)
-            ).astype("float32")
+            self.noise = fixed_noise(self.num_images, latent_dim, self.seed)
 
     def sample(self):
         """Generate the fixed-noise images now (NumPy, in [-1, 1])."""
-        self._ensure_noise()
+        self.ensure_noise()
         model = None if self.explicit_generator else self.model
         if model is not None and hasattr(model, "generate_fake"):
             images = model.generate_fake(
@@ -118,3 +133,164 @@ class SampleGrid(keras.callbacks.Callback):
     def save_gif(self, path, duration=0.4):
         """Write the grids recorded so far as an animated GIF."""
         return plotting.save_gif(self.grids, path, duration=duration)
+
+
+class NonFiniteGuard(keras.callbacks.Callback):
+    """Stop ``fit`` with a clear error as soon as a loss is NaN or Inf.
+
+    一旦损失出现 NaN 或 Inf，就以清晰的错误信息终止 ``fit``。
+
+    Unlike ``keras.callbacks.TerminateOnNaN`` it raises
+    ``NonFiniteLossError`` naming the network (generator, discriminator...)
+    and the step, so scripts exit non-zero instead of saving garbage.
+
+    Example::
+
+        gan.fit(dataset, epochs=5, callbacks=[NonFiniteGuard()])
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        check_finite(
+            logs,
+            step=global_step(self.model),
+            epoch=self.epoch + 1,
+            networks=getattr(self.model, "LOSS_NETWORKS", None),
+        )
+
+
+class TrainingCheckpoint(keras.callbacks.Callback):
+    """Save a course GAN's full training state every epoch; resume from it.
+
+    每轮保存课程 GAN 的完整训练状态，并可从中恢复（断点续训）。
+
+    Saves networks, optimizers, seed-generator state, the epoch and the
+    fixed noise of ``sample_grid``. To resume, restore before ``fit`` and
+    start ``fit`` where the checkpoint ends::
+
+        saver = TrainingCheckpoint("runs/dcgan/checkpoints", grid)
+        done = saver.restore(gan, dataset)      # 0 for a new run
+        gan.fit(dataset, epochs=20, initial_epoch=done,
+                callbacks=[saver, grid])
+
+    ``restore`` also advances ``dataset``'s shuffling past the finished
+    epochs (``gancourse.data.skip_epochs``), so the resumed run sees the
+    batches the uninterrupted run saw. ``fit`` refuses to start (with a
+    message saying what to do) if the folder holds checkpoints this
+    callback has not restored, or if ``initial_epoch`` disagrees with
+    them. The checkpoint of an epoch whose losses are NaN/Inf is not
+    written. Exact resume assumes ``fit`` without ``steps_per_epoch`` on a
+    data set of known length (as ``make_dataset`` builds).
+
+    Args:
+        directory: folder of the checkpoints.
+        sample_grid: optional ``SampleGrid`` whose noise is saved too.
+        max_to_keep: recent checkpoints kept (at least 2).
+        every: save every ``every`` epochs (and after the last one).
+    """
+
+    def __init__(self, directory, sample_grid=None, max_to_keep=3, every=1):
+        super().__init__()
+        self.directory = Path(directory)
+        self.sample_grid = sample_grid
+        self.max_to_keep = max_to_keep
+        self.every = runtime.check_int("every", every, minimum=1)
+        self.checkpointer = None
+        # 本对象恢复或保存的最后一轮（None：尚未接触该目录）/ The last
+        # epoch this object restored or saved (None: not yet).
+        self.epoch = None
+        self._noise = None
+        self._first_epoch = None
+
+    def _checkpointer_for(self, model):
+        if self.checkpointer is None:
+            objects = training_objects(model)
+            grid = self.sample_grid
+            if grid is not None:
+                if grid.model is None and grid.explicit_generator is None:
+                    grid.set_model(model)
+                grid.ensure_noise()
+                self._noise = tf.Variable(grid.noise, trainable=False)
+                objects["sample_noise"] = self._noise
+            self.checkpointer = Checkpointer(
+                self.directory, max_to_keep=self.max_to_keep, **objects
+            )
+        return self.checkpointer
+
+    def restore(self, model, dataset=None):
+        """Restore ``model`` (and the grid noise); return the epoch reached.
+
+        恢复模型（及样本网格噪声）并返回已完成的轮数；把它作为
+        ``initial_epoch`` 传给 ``fit``。
+
+        Args:
+            model: the compiled course model to restore into.
+            dataset: optional reshuffling ``tf.data`` data set that ``fit``
+                will read; its shuffling is advanced past the finished
+                epochs.
+
+        Returns:
+            int: epochs already done (0 when there is no checkpoint).
+        """
+        epoch = self._checkpointer_for(model).restore()
+        self.epoch = epoch
+        if epoch:
+            if self.sample_grid is not None:
+                self.sample_grid.noise = self._noise.numpy()
+                # 不覆盖第 0 轮的网格，并读回旧网格 / Keep the epoch-0 grid
+                # and read the earlier grids back for the GIF.
+                self.sample_grid.include_initial = False
+                self.sample_grid.reload(epoch)
+            if dataset is not None:
+                skip_epochs(dataset, epoch, fit_iterators_per_epoch())
+        return epoch
+
+    def on_train_begin(self, logs=None):
+        found = latest_epoch(self.directory)
+        if found and self.epoch is None:
+            raise ValueError(
+                f"{self.directory} already holds checkpoints up to epoch "
+                f"{found}. Expected a new folder, or a resumed run: "
+                "`done = saver.restore(model, dataset)` then "
+                "`model.fit(..., initial_epoch=done)`."
+            )
+        self._first_epoch = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self._first_epoch is not None:
+            return
+        self._first_epoch = epoch
+        expected = self.epoch or 0
+        if epoch != expected:
+            raise ValueError(
+                f"`initial_epoch` must be the epoch the checkpoints in "
+                f"{self.directory} reached ({expected}). Received: "
+                f"initial_epoch={epoch}"
+            )
+
+    def on_epoch_end(self, epoch, logs=None):
+        done = epoch + 1
+        last = self.params.get("epochs") if self.params else None
+        if done % self.every and done != last:
+            return
+        try:
+            check_finite(
+                logs,
+                step=global_step(self.model),
+                epoch=done,
+                networks=getattr(self.model, "LOSS_NETWORKS", None),
+            )
+        except NonFiniteLossError as error:
+            warnings.warn(f"Not saving a checkpoint: {error}", stacklevel=2)
+            return
+        checkpointer = self._checkpointer_for(self.model)
+        if self._noise is not None:
+            self._noise.assign(self.sample_grid.noise)
+        checkpointer.save(done)
+        self.epoch = done

@@ -1,32 +1,24 @@
-"""Checkpoint and resume training, and stop on a non-finite loss.
+"""Save and restore a course model's full training state; stop on NaN/Inf.
 
-断点续训（保存与恢复训练状态），以及在损失变为 NaN/Inf 时停止训练。
+保存与恢复课程模型的完整训练状态（断点续训）；损失为 NaN/Inf 时停止。
 
 A checkpoint holds everything the next step depends on, so a resumed run is
 bit-identical (on CPU) to one that never stopped:
 
-- every network (generator, discriminator, critic, the four CycleGAN nets);
+- every network (generator, discriminator, critic, the four CycleGAN nets)
+  and its layers' RNG states (dropout masks);
 - every optimizer (slots and ``iterations``);
 - the model's ``SeedGenerator`` state (the noise z) and other state
   variables (the CycleGAN image pools);
-- the epoch counter;
-- the fixed noise of a ``SampleGrid`` (so the GIF frames stay comparable).
+- the epoch counter (and, through ``callbacks.TrainingCheckpoint``, the
+  fixed noise of a ``SampleGrid``).
 
 Writes go through ``tf.train.CheckpointManager``: TensorFlow writes the data
 into a temporary folder, renames it, and only then (atomically) points the
 ``checkpoint`` state file at it. ``Checkpointer.restore`` also tries older
 checkpoints when the newest one cannot be read, so a run killed during a
-save resumes from the last complete one.
-
-Data order: a ``shuffle(seed=..., reshuffle_each_iteration=True)`` data set
-(``make_dataset``) draws the order of its k-th iterator from its seed and k,
-and ``fit`` creates fresh iterators every epoch (Keras 3.15: two per epoch
-for a data set of known length, ``FIT_ITERATORS_PER_EPOCH``). After a
-restart the count starts again at 0, so ``skip_epochs`` creates (and drops,
-without reading) as many iterators as the finished epochs used; the next
-epoch is then shuffled exactly like the uninterrupted run's. This keeps
-``make_dataset``'s order unchanged; ``tests/test_checkpoint.py`` checks it
-bit for bit.
+save resumes from the last complete one. The data order is the data
+pipeline's business: see ``gancourse.data.skip_epochs``.
 """
 
 import math
@@ -39,21 +31,7 @@ import tensorflow as tf
 
 from gancourse import runtime
 
-# 损失名 -> 网络名，用于清晰的报错 / Loss name -> network, for clear errors.
-NETWORK_OF_LOSS = {
-    "d_loss": "discriminator",
-    "g_loss": "generator",
-    "gp": "critic (gradient penalty)",
-    "d_x_loss": "discriminator_x",
-    "d_y_loss": "discriminator_y",
-    "cycle": "generators (cycle loss)",
-    "identity": "generators (identity loss)",
-    "l1": "generator (L1 loss)",
-}
 _CHECKPOINT_NAME = re.compile(r"^ckpt-(\d+)\.index$")
-# fit 每轮开头建一个迭代器，轮末再预建一个 / fit makes one iterator at the
-# start of each epoch and one more at its end (keras EpochIterator).
-FIT_ITERATORS_PER_EPOCH = 2
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -63,7 +41,7 @@ class NonFiniteLossError(FloatingPointError):
     """
 
 
-def check_finite(logs, step, epoch=None):
+def check_finite(logs, step, epoch=None, networks=None):
     """Raise ``NonFiniteLossError`` if a loss in ``logs`` is NaN or Inf.
 
     若 ``logs`` 中某个损失为 NaN 或 Inf，则抛出 ``NonFiniteLossError``。
@@ -72,6 +50,8 @@ def check_finite(logs, step, epoch=None):
         logs: dict of loss name -> number (or scalar tensor).
         step: global training step (1-based) the losses belong to.
         epoch: optional epoch (1-based), for the message.
+        networks: optional dict loss name -> the network it trains (a
+            course model's ``LOSS_NETWORKS``), for the message.
 
     Raises:
         NonFiniteLossError: naming the network, the loss and the step.
@@ -82,7 +62,7 @@ def check_finite(logs, step, epoch=None):
         except (TypeError, ValueError):
             continue
         if not math.isfinite(number):
-            network = NETWORK_OF_LOSS.get(name, "network")
+            network = (networks or {}).get(name, "network")
             where = f"step {step}"
             if epoch is not None:
                 where += f" (epoch {epoch})"
@@ -94,34 +74,11 @@ def check_finite(logs, step, epoch=None):
             )
 
 
-class NonFiniteGuard(keras.callbacks.Callback):
-    """Stop ``fit`` with a clear error as soon as a loss is NaN or Inf.
+def global_step(model):
+    """Generator updates so far (its optimizer's ``iterations``), or None.
 
-    一旦损失出现 NaN 或 Inf，就以清晰的错误信息终止 ``fit``。
-
-    Unlike ``keras.callbacks.TerminateOnNaN`` it raises
-    ``NonFiniteLossError`` naming the network (generator, discriminator...)
-    and the step, so scripts exit non-zero instead of saving garbage.
-
-    Example:
-        >>> gan.fit(dataset, epochs=5,
-        ...         callbacks=[NonFiniteGuard()])  # doctest: +SKIP
+    到目前为止生成器的更新次数（其优化器的 ``iterations``）。
     """
-
-    def __init__(self):
-        super().__init__()
-        self.epoch = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
-
-    def on_train_batch_end(self, batch, logs=None):
-        step = _global_step(self.model)
-        check_finite(logs, step=step, epoch=self.epoch + 1)
-
-
-def _global_step(model):
-    """The number of generator updates so far (its optimizer's counter)."""
     for name in ("g_optimizer", "optimizer"):
         optimizer = getattr(model, name, None)
         if isinstance(optimizer, keras.optimizers.Optimizer):
@@ -148,7 +105,7 @@ def training_objects(model):
     """
     if not isinstance(model, keras.Model):
         raise TypeError(
-            f"`model` must be a keras.Model. Received: {type(model)}"
+            f"`model` must be a keras.Model. Received: {type(model).__name__}"
         )
     objects = {}
     for name, value in sorted(vars(model).items()):
@@ -234,15 +191,17 @@ class Checkpointer:
             states are added automatically), optimizers, ``keras.Variable``
             / ``tf.Variable`` (e.g. ``step.seed_generator.state``).
 
-    Example:
-        >>> step = make_train_step(generator, discriminator, g_opt, d_opt)
-        >>> saver = Checkpointer("ckpt", generator=generator,
-        ...                      discriminator=discriminator,
-        ...                      g_optimizer=g_opt, d_optimizer=d_opt,
-        ...                      noise_state=step.seed_generator.state)
-        >>> start = saver.restore()  # doctest: +SKIP
-        >>> for epoch in range(start, 10):  # doctest: +SKIP
-        ...     ...; saver.save(epoch + 1)
+    Example (an explicit loop)::
+
+        step = make_train_step(generator, discriminator, g_opt, d_opt)
+        saver = Checkpointer("ckpt", generator=generator,
+                             discriminator=discriminator,
+                             g_optimizer=g_opt, d_optimizer=d_opt,
+                             noise_state=step.seed_generator.state)
+        start = saver.restore()
+        skip_epochs(dataset, start)
+        train(step, dataset, epochs=10, initial_epoch=start,
+              on_epoch_end=lambda epoch, logs: saver.save(epoch + 1))
     """
 
     def __init__(self, directory, max_to_keep=3, **objects):
@@ -345,131 +304,18 @@ class Checkpointer:
         return 0
 
 
-def skip_epochs(dataset, num_epochs, iterators_per_epoch=1):
-    """Advance a reshuffling ``tf.data`` data set by ``num_epochs`` epochs.
-
-    让每轮重新打乱的数据集跳过 ``num_epochs`` 轮的打乱顺序（用于续训）。
-
-    Creating an iterator draws the next shuffle order, so this creates and
-    drops ``num_epochs * iterators_per_epoch`` iterators (cheap: no element
-    is read). Use 1 for a plain ``for batch in dataset`` loop
-    (``steps.train``) and ``FIT_ITERATORS_PER_EPOCH`` for ``fit``
-    (``TrainingCheckpoint.restore`` does that for you).
-
-    Returns:
-        the same ``dataset``.
-    """
-    num_epochs = runtime.check_int("num_epochs", num_epochs, minimum=0)
-    if not isinstance(dataset, tf.data.Dataset):
-        raise TypeError(
-            f"`dataset` must be a tf.data.Dataset. Received: {type(dataset)}"
-        )
-    for _ in range(int(num_epochs) * int(iterators_per_epoch)):
-        iter(dataset)
-    return dataset
+# 旧路径：回调在 callbacks，数据顺序在 data / Old paths: the callbacks
+# live in gancourse.callbacks, the data order in gancourse.data.
+_MOVED = {
+    "NonFiniteGuard": "gancourse.callbacks",
+    "TrainingCheckpoint": "gancourse.callbacks",
+    "skip_epochs": "gancourse.data.pipelines",
+}
 
 
-class TrainingCheckpoint(keras.callbacks.Callback):
-    """Save a course GAN's full training state every epoch; resume from it.
+def __getattr__(name):
+    if name in _MOVED:
+        import importlib
 
-    每轮保存课程 GAN 的完整训练状态，并可从中恢复（断点续训）。
-
-    Saves networks, optimizers, seed-generator state, the epoch and the
-    fixed noise of ``sample_grid``. Call ``restore(model, dataset)`` before
-    ``fit`` to resume (it also advances ``dataset``'s shuffling, see
-    ``skip_epochs``); otherwise ``fit`` resumes by itself at
-    ``on_train_begin``, with the data order of a fresh run. The checkpoint
-    of an epoch whose losses are NaN/Inf is not written. Exact resume
-    assumes ``fit`` without ``steps_per_epoch`` on a data set of known
-    length (as ``make_dataset`` builds); checkpoints are per epoch.
-
-    Args:
-        directory: folder of the checkpoints.
-        sample_grid: optional ``SampleGrid`` whose noise is saved too.
-        max_to_keep: recent checkpoints kept (at least 2).
-        every: save every ``every`` epochs (and after the last one).
-
-    Example:
-        >>> saver = TrainingCheckpoint("runs/dcgan/checkpoints", grid)
-        >>> start = saver.restore(gan, dataset)  # doctest: +SKIP
-        >>> gan.fit(dataset, epochs=20,
-        ...         callbacks=[saver, grid])  # doctest: +SKIP
-    """
-
-    def __init__(self, directory, sample_grid=None, max_to_keep=3, every=1):
-        super().__init__()
-        runtime.check_int("every", every, minimum=1)
-        self.directory = Path(directory)
-        self.sample_grid = sample_grid
-        self.max_to_keep = max_to_keep
-        self.every = every
-        self.checkpointer = None
-        self.restored_epoch = None
-        self._noise = None
-
-    def _checkpointer_for(self, model):
-        if self.checkpointer is None:
-            objects = training_objects(model)
-            grid = self.sample_grid
-            if grid is not None:
-                if grid.model is None and grid.explicit_generator is None:
-                    grid.set_model(model)
-                grid._ensure_noise()
-                self._noise = tf.Variable(grid.noise, trainable=False)
-                objects["sample_noise"] = self._noise
-            self.checkpointer = Checkpointer(
-                self.directory, max_to_keep=self.max_to_keep, **objects
-            )
-        return self.checkpointer
-
-    def restore(self, model, dataset=None):
-        """Restore ``model`` (and the grid noise); return the epoch reached.
-
-        恢复模型（及样本网格噪声）并返回已完成的轮数。
-
-        Args:
-            model: the compiled course model to restore into.
-            dataset: optional ``tf.data`` data set to ``skip_epochs``.
-
-        Returns:
-            int: epochs already done (0 when there is no checkpoint).
-        """
-        epoch = self._checkpointer_for(model).restore()
-        self.restored_epoch = epoch
-        if epoch:
-            # Keras 3 读取 _initial_epoch（与 BackupAndRestore 相同）/
-            # Keras 3 reads _initial_epoch, as BackupAndRestore uses it.
-            model._initial_epoch = epoch
-            if self.sample_grid is not None:
-                self.sample_grid.noise = self._noise.numpy()
-                # 不覆盖第 0 轮的网格，并读回旧网格 / Keep the epoch-0 grid
-                # and read the earlier grids back for the GIF.
-                self.sample_grid.include_initial = False
-                self.sample_grid.reload(epoch)
-            if dataset is not None:
-                skip_epochs(dataset, epoch, FIT_ITERATORS_PER_EPOCH)
-        return epoch
-
-    def on_train_begin(self, logs=None):
-        if self.restored_epoch is None:
-            self.restore(self.model)
-
-    def on_train_end(self, logs=None):
-        # fit 只在开始时读取它；清掉以免影响下一次 fit / fit reads it only
-        # at its start; clear it so a later fit is not shifted.
-        self.model._initial_epoch = None
-        self.restored_epoch = None
-
-    def on_epoch_end(self, epoch, logs=None):
-        done = epoch + 1
-        last = self.params.get("epochs") if self.params else None
-        if done % self.every and done != last:
-            return
-        try:
-            check_finite(logs, step=_global_step(self.model), epoch=done)
-        except NonFiniteLossError as error:
-            warnings.warn(f"Not saving a checkpoint: {error}", stacklevel=2)
-            return
-        if self._noise is not None:
-            self._noise.assign(self.sample_grid.noise)
-        self._checkpointer_for(self.model).save(done)
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

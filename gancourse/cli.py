@@ -6,7 +6,9 @@ It uses exactly the package code the lessons use (``make_dcgan_*``, ``GAN``,
 ``SampleGrid``), with the hyper-parameters of lesson 02.
 
 Every epoch is checkpointed in ``OUT/checkpoints``; ``--resume`` continues
-there (``--epochs`` is the total) bit-identically to an uninterrupted run.
+there (``--epochs`` is the total, passed to ``fit`` with ``initial_epoch``)
+bit-identically to an uninterrupted run. ``--help`` does not import
+TensorFlow.
 An existing run folder is never overwritten unless ``--overwrite`` is given.
 A NaN/Inf loss stops training with exit code 1 and names the network.
 Bad options exit with code 2 and a one-line message.
@@ -209,14 +211,12 @@ def train_dcgan(args):
     import keras
     import tensorflow as tf
 
-    import gancourse
     from gancourse import callbacks
-    from gancourse import checkpoint
     from gancourse import data
-    from gancourse import gans
     from gancourse import models
     from gancourse import plotting
     from gancourse import runtime
+    from gancourse import training
 
     out = args.out
     config = _prepare_out(args)
@@ -225,7 +225,7 @@ def train_dcgan(args):
         keras.mixed_precision.set_global_policy(
             "mixed_float16" if on_gpu else "mixed_bfloat16"
         )
-    gancourse.setup(args.seed)
+    runtime.setup(args.seed)
     images, _ = data.load_dataset(args.dataset, "train", path=args.data_dir)
     if args.max_images:
         images = images[: args.max_images]
@@ -245,7 +245,7 @@ def train_dcgan(args):
     discriminator = models.make_dcgan_discriminator(
         image_shape=images.shape[1:], base_filters=args.base_filters
     )
-    gan = gans.GAN(generator, discriminator, seed=args.seed)
+    gan = training.GAN(generator, discriminator, seed=args.seed)
 
     def adam():
         # mixed_float16 时 compile 自动加损失缩放 / Under mixed_float16,
@@ -254,31 +254,29 @@ def train_dcgan(args):
 
     gan.compile(adam(), adam(), loss=args.loss, jit_compile=args.jit)
     grid = callbacks.SampleGrid(num_images=64, seed=0, out_dir=out / "samples")
-    saver = checkpoint.TrainingCheckpoint(out / "checkpoints", grid)
-    done = saver.restore(gan, dataset) if args.resume else 0
+    saver = callbacks.TrainingCheckpoint(out / "checkpoints", grid)
+    # 总轮数只计算一次（快速模式下被截断）/ The total, computed once
+    # (capped in fast mode).
+    total = runtime.BUDGET.epochs(args.epochs)
+    done = 0
     if args.resume:
+        done = saver.restore(gan, dataset)
         if done == 0:
             raise CommandError(
                 f"--resume expected a checkpoint in {out / 'checkpoints'}. "
                 "Received: none (start without --resume)"
             )
-        # 快速模式（CI）下总轮数也被限制 / Fast mode (CI) caps the total
-        # too, so the run may already be complete.
-        if done >= runtime.cap_epochs(args.epochs):
-            capped = (
-                ", capped by GANCOURSE_FAST=1" if gancourse.fast_mode() else ""
-            )
+        if done >= total:
+            capped = " (fast mode)" if total < args.epochs else ""
             print(
                 f"Nothing to do: {out} already has {done} epochs "
                 f"(--epochs {args.epochs}{capped}). Pass a larger --epochs."
             )
             return None
         print(f"Resuming from epoch {done} in {out / 'checkpoints'}")
-    else:
-        saver.restored_epoch = 0
     print(
         f"Training DCGAN on {args.dataset}: {len(images)} images, "
-        f"{args.epochs} epochs, batch {args.batch_size}, out={out}"
+        f"{total} epochs, batch {args.batch_size}, out={out}"
     )
     # 数据与模型都准备好后才标记为训练目录 / Mark the folder as a run only
     # once data and models are ready, so a failed start can be retried.
@@ -286,8 +284,9 @@ def train_dcgan(args):
     start = time.perf_counter()
     history = gan.fit(
         dataset,
-        epochs=args.epochs,
-        callbacks=[saver, checkpoint.NonFiniteGuard(), grid],
+        epochs=total,
+        initial_epoch=done,
+        callbacks=[saver, callbacks.NonFiniteGuard(), grid],
         verbose=2,
     )
     seconds = time.perf_counter() - start
@@ -302,13 +301,13 @@ def train_dcgan(args):
     _save_model_atomic(generator, out / "generator.keras")
     _save_model_atomic(discriminator, out / "discriminator.keras")
     summary = {
-        "epochs": checkpoint.latest_epoch(out / "checkpoints"),
+        "epochs": total,
         "resumed_from_epoch": done,
         "images": int(len(images)),
         "seconds": round(seconds, 1),
         "final_d_loss": float(history.history["d_loss"][-1]),
         "final_g_loss": float(history.history["g_loss"][-1]),
-        "fast_mode": gancourse.fast_mode(),
+        "fast_mode": runtime.fast_mode(),
     }
     _write_atomic(out / "summary.json", json.dumps(summary, indent=2) + "\n")
     print(f"Trained in {seconds:.0f} s. Wrote:")
@@ -332,7 +331,7 @@ def main(argv=None):
     """
     args = _parser().parse_args(argv)
     if args.command == "train" and args.model == "dcgan":
-        from gancourse import checkpoint
+        from gancourse.checkpoint import NonFiniteLossError
 
         try:
             train_dcgan(args)
@@ -340,7 +339,7 @@ def main(argv=None):
             CommandError,
             ValueError,
             OSError,
-            checkpoint.NonFiniteLossError,
+            NonFiniteLossError,
         ) as error:
             print(f"error: {error}", file=sys.stderr)
             return 1

@@ -1,6 +1,6 @@
-"""Plotting helpers: image grids, loss curves, latent interpolation, GIFs.
+"""Plotting helpers: image grids, loss curves, 2-D points, GIFs and PNGs.
 
-绘图工具：图像网格、损失曲线、潜在空间插值、GIF 动画。
+绘图工具：图像网格、损失曲线、二维散点、GIF 动画与 PNG 图片。
 
 Every figure uses English labels only (CI and Colab have no CJK fonts) and is
 returned, so lessons end the cell with ``plt.show()``.
@@ -11,50 +11,15 @@ from pathlib import Path
 
 import numpy as np
 
-from gancourse import runtime
+from gancourse.images import check_images
+from gancourse.images import to_uint8
+from gancourse.latent import interpolate_latent  # noqa: F401 (old path)
 
 
 def _plt():
     import matplotlib.pyplot as plt
 
     return plt
-
-
-def check_images(images, name="images", tolerance=1e-3):
-    """Check a batch of NHWC images in [-1, 1]; return it as float32 NumPy.
-
-    检查一批 NHWC 图像（取值 [-1, 1]），返回 float32 NumPy 数组。
-
-    Raises:
-        ValueError: wrong rank, channels not 1 or 3, or values out of range.
-    """
-    images = np.asarray(images, dtype="float32")
-    if images.ndim != 4:
-        raise ValueError(
-            f"`{name}` must be a batch of images (N, height, width, channels)."
-            f" Received: {name}.shape={images.shape}"
-        )
-    if images.shape[-1] not in (1, 3):
-        raise ValueError(
-            f"`{name}` must have 1 or 3 channels. "
-            f"Received: {name}.shape={images.shape}"
-        )
-    low, high = float(images.min()), float(images.max())
-    if low < -1.0 - tolerance or high > 1.0 + tolerance:
-        raise ValueError(
-            f"`{name}` must hold values in [-1, 1]. "
-            f"Received: values in [{low:.3f}, {high:.3f}]"
-        )
-    return images
-
-
-def to_uint8(images):
-    """Map images from [-1, 1] to uint8 0..255.
-
-    把 [-1, 1] 的图像映射为 0..255 的 uint8。
-    """
-    images = np.clip(np.asarray(images, dtype="float32"), -1.0, 1.0)
-    return np.round((images + 1.0) * 127.5).astype("uint8")
 
 
 def image_grid(images, num_cols=None, padding=1):
@@ -203,41 +168,6 @@ def plot_points(real, fake=None, ax=None, title=None, limit=3.0):
         ax.set_title(title, fontsize=9)
     ax.legend(loc="upper right", fontsize=7, markerscale=4)
     return fig
-
-
-def interpolate_latent(z_start, z_end, num_steps=8, spherical=True):
-    """Points between two latent vectors (slerp by default).
-
-    在两个潜在向量之间插值（默认球面插值 slerp）。
-
-    White, 2016 (https://arxiv.org/abs/1609.04468) recommends slerp for
-    Gaussian latents: linear paths pass through low-norm, unlikely z.
-
-    Returns:
-        float32 array (num_steps, latent_dim).
-    """
-    z_start = np.asarray(z_start, dtype="float64").ravel()
-    z_end = np.asarray(z_end, dtype="float64").ravel()
-    if z_start.shape != z_end.shape:
-        raise ValueError(
-            "`z_start` and `z_end` must have the same size. Received: "
-            f"{z_start.shape} and {z_end.shape}"
-        )
-    num_steps = runtime.check_int(
-        "num_steps", num_steps, minimum=2, reason="(both end points)"
-    )
-    t = np.linspace(0.0, 1.0, num_steps)[:, None]
-    norms = np.linalg.norm(z_start) * np.linalg.norm(z_end)
-    if not spherical or norms == 0:
-        return ((1 - t) * z_start + t * z_end).astype("float32")
-    cos = np.dot(z_start, z_end) / norms
-    omega = np.arccos(np.clip(cos, -1.0, 1.0))
-    if omega < 1e-6:
-        return ((1 - t) * z_start + t * z_end).astype("float32")
-    path = (
-        np.sin((1 - t) * omega) * z_start + np.sin(t * omega) * z_end
-    ) / np.sin(omega)
-    return path.astype("float32")
 
 
 def save_gif(frames, path, duration=0.3):

@@ -1,32 +1,112 @@
-"""Runtime settings: seeding and the fast mode used by CI.
+"""Runtime settings: seeding, the fast-mode budget and argument checks.
 
-运行时设置：随机种子与 CI 使用的快速模式。
+运行时设置：随机种子、快速模式预算与参数检查。
 
-Fast mode (environment variable ``GANCOURSE_FAST=1``) is how the notebooks stay
-honest: a lesson declares ``EPOCHS = 20`` and the package caps it inside
-``fit``/``make_dataset`` when the lessons run under ``pytest --nbval``.
+Errors follow one policy in the whole package (as Keras): an argument of
+the wrong type (a str for an int, a list for a model) raises ``TypeError``;
+a value of the right type that is not allowed (a negative size, the same
+optimizer twice, an image outside [-1, 1]) raises ``ValueError``. Both say
+what was expected, then ``Received: name=value``.
+
+Fast mode is how the notebooks stay honest and still run in seconds under
+``pytest --nbval``: a lesson declares ``EPOCHS = 20`` and the package caps
+it. ``BUDGET`` (a ``FastBudget``) is the only reader of the environment
+variable ``GANCOURSE_FAST``; every cap in the package goes through it, and
+the first cap of a process prints one line to stderr saying what was
+capped, so a short run never passes for a real one. Importing the package
+changes no environment variable.
 """
 
 import os
-import random
+import sys
 
 import numpy as np
 
-FAST_EPOCHS = 1
-FAST_STEPS = 3
-FAST_ITERATIONS = 5
+ENV_VAR = "GANCOURSE_FAST"
+_FALSE = ("", "0", "false", "no", "off")
 
 
-def fast_mode():
-    """Whether fast mode is on (read from ``GANCOURSE_FAST`` on every call).
+class FastBudget:
+    """The caps of fast mode, and the one reader of ``GANCOURSE_FAST``.
 
-    是否处于快速模式（每次调用时读取 ``GANCOURSE_FAST``）。
+    快速模式的上限；唯一读取 ``GANCOURSE_FAST`` 的对象。
 
-    Returns:
-        bool: True when ``GANCOURSE_FAST`` is set to a true value.
+    Args:
+        epochs: epochs per ``fit`` / training loop in fast mode.
+        steps: batches per epoch (data sets) or optimisation steps.
+        iterations: iterations of loops that are not epochs (style
+            transfer, toy GANs).
+        images: images generated for a metric during training.
+        stream: where the one-line notice goes (default ``sys.stderr``).
+
+    Example:
+        >>> budget = FastBudget(epochs=1)
+        >>> budget.epochs(20) in (1, 20)
+        True
     """
-    value = os.environ.get("GANCOURSE_FAST", "0").strip().lower()
-    return value not in ("", "0", "false", "no", "off")
+
+    def __init__(
+        self, epochs=1, steps=3, iterations=5, images=256, stream=None
+    ):
+        self.limits = {
+            "epochs": check_int("epochs", epochs, minimum=1),
+            "steps": check_int("steps", steps, minimum=1),
+            "iterations": check_int("iterations", iterations, minimum=1),
+            "images": check_int("images", images, minimum=1),
+        }
+        self.stream = stream
+        self.announced = False
+
+    @property
+    def active(self):
+        """Whether fast mode is on (``GANCOURSE_FAST``, read on every call)."""
+        value = os.environ.get(ENV_VAR, "0").strip().lower()
+        return value not in _FALSE
+
+    def cap(self, kind, value):
+        """Return ``value`` (a positive int), capped in fast mode.
+
+        返回 ``value``；快速模式下不超过该类上限，并在第一次截断时提示一次。
+
+        Args:
+            kind: "epochs", "steps", "iterations" or "images".
+            value: the number the caller asked for.
+        """
+        if kind not in self.limits:
+            raise ValueError(
+                f"`kind` must be one of {sorted(self.limits)}. "
+                f"Received: kind={kind!r}"
+            )
+        value = check_int(kind, value, minimum=1)
+        limit = self.limits[kind]
+        if not self.active or value <= limit:
+            return value
+        if not self.announced:
+            self.announced = True
+            stream = self.stream or sys.stderr
+            print(
+                f"[gancourse] fast mode ({ENV_VAR}=1): {kind} {value} -> "
+                f"{limit}; other loops are capped the same way. Unset "
+                f"{ENV_VAR} for the real run.",
+                file=stream,
+            )
+        return limit
+
+    def epochs(self, value):
+        """``cap("epochs", value)``."""
+        return self.cap("epochs", value)
+
+    def steps(self, value):
+        """``cap("steps", value)``."""
+        return self.cap("steps", value)
+
+    def iterations(self, value):
+        """``cap("iterations", value)``."""
+        return self.cap("iterations", value)
+
+    def images(self, value):
+        """``cap("images", value)``."""
+        return self.cap("images", value)
 
 
 def check_int(name, value, minimum, maximum=None, reason=""):
@@ -59,72 +139,79 @@ def check_int(name, value, minimum, maximum=None, reason=""):
     return int(value)
 
 
-def _positive_int(name, value):
-    return check_int(name, value, minimum=1)
+def check_non_negative(name, value):
+    """Return ``value`` as a finite float >= 0 (weights such as lambda_l1).
+
+    检查非负有限实数参数（如损失权重）。
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"`{name}` must be a number >= 0. Received: {name}={value!r}"
+        ) from None
+    if isinstance(value, bool) or not np.isfinite(number) or number < 0:
+        raise ValueError(
+            f"`{name}` must be a finite number >= 0. Received: {name}={value!r}"
+        )
+    return number
+
+
+BUDGET = FastBudget()
+
+
+def fast_mode():
+    """Whether fast mode is on (``BUDGET.active``).
+
+    是否处于快速模式。
+    """
+    return BUDGET.active
 
 
 def cap_epochs(epochs):
-    """Return ``epochs``, or at most ``FAST_EPOCHS`` in fast mode.
+    """``BUDGET.epochs(epochs)``: epochs, capped in fast mode.
 
-    返回训练轮数；快速模式下最多 ``FAST_EPOCHS`` 轮。
+    返回训练轮数；快速模式下被截断。
     """
-    epochs = _positive_int("epochs", epochs)
-    return min(epochs, FAST_EPOCHS) if fast_mode() else epochs
+    return BUDGET.epochs(epochs)
 
 
 def cap_steps(steps):
-    """Return ``steps``, or at most ``FAST_STEPS`` in fast mode.
+    """``BUDGET.steps(steps)``: steps, capped in fast mode.
 
-    返回训练步数；快速模式下最多 ``FAST_STEPS`` 步。
+    返回训练步数；快速模式下被截断。
     """
-    steps = _positive_int("steps", steps)
-    return min(steps, FAST_STEPS) if fast_mode() else steps
+    return BUDGET.steps(steps)
 
 
 def cap_iterations(iterations):
-    """Return ``iterations``, or at most ``FAST_ITERATIONS`` in fast mode.
+    """``BUDGET.iterations(iterations)``: iterations, capped in fast mode.
 
-    返回优化迭代次数；快速模式下最多 ``FAST_ITERATIONS`` 次。
-
-    Used by loops that are not epochs over a data set (toy GANs, style
-    transfer).
+    返回优化迭代次数；快速模式下被截断。
     """
-    iterations = _positive_int("iterations", iterations)
-    if fast_mode():
-        return min(iterations, FAST_ITERATIONS)
-    return iterations
+    return BUDGET.iterations(iterations)
 
 
 def setup(seed=42):
-    """Seed Python, NumPy, TensorFlow and Keras in one call.
+    """Seed Python, NumPy and TensorFlow/Keras in one call.
 
     一次性设置 Python、NumPy、TensorFlow 与 Keras 的随机种子。
 
+    ``keras.utils.set_random_seed`` seeds Python's ``random``, NumPy and
+    the backend together.
+
     Args:
-        seed: int, the global seed.
+        seed: int >= 0, the global seed.
 
     Returns:
-        int: the seed, so a lesson can print it.
+        int: the seed.
 
     Raises:
         TypeError: if ``seed`` is not an int.
         ValueError: if ``seed`` is negative.
-
-    Example:
-        >>> import gancourse
-        >>> gancourse.setup(0)
-        0
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"`seed` must be an int. Received: seed={seed!r}")
-    if seed < 0:
-        raise ValueError(
-            f"`seed` must be a non-negative int. Received: seed={seed}"
-        )
-    seed = int(seed)
+    seed = check_int("seed", seed, minimum=0)
     import keras
 
-    random.seed(seed)
-    np.random.seed(seed)
     keras.utils.set_random_seed(seed)
     return seed

@@ -1,6 +1,6 @@
-"""GAN losses as pure functions, in generator/discriminator pairs.
+"""Adversarial losses as pure functions, in generator/discriminator pairs.
 
-GAN 损失函数（纯函数），按生成器/判别器成对给出。
+对抗损失函数（纯函数），按生成器/判别器成对给出。
 
 Naming follows TF-GAN: ``<family>_discriminator_loss(real_logits,
 fake_logits)`` and ``<family>_generator_loss(fake_logits)``. Discriminators
@@ -227,40 +227,3 @@ def get_loss_pair(name):
             f"Received: loss={name!r}"
         )
     return _PAIRS[name]
-
-
-def cycle_consistency_loss(real, cycled):
-    """Cycle-consistency loss: mean absolute error between x and F(G(x)).
-
-    循环一致性损失：x 与 F(G(x)) 的平均绝对误差。
-
-    Zhu et al., 2017, https://arxiv.org/abs/1703.10593, equation (2).
-    loss = mean(|real - cycled|). CycleGAN multiplies it by lambda_cycle = 10.
-
-    Args:
-        real: images of one domain, any shape.
-        cycled: the same images translated there and back, same shape.
-
-    Returns:
-        Scalar float32 tensor.
-    """
-    return ops.mean(ops.abs(_logits(real) - _logits(cycled)))
-
-
-def identity_loss(real, same):
-    """Identity loss: mean absolute error between y and G(y).
-
-    恒等损失：y 与 G(y) 的平均绝对误差。
-
-    Zhu et al., 2017, section 5.2 (Taigman et al., 2017). loss =
-    mean(|real - same|): a generator into domain Y should leave Y images
-    unchanged, which keeps colours and overall tone.
-
-    Args:
-        real: images already in the generator's target domain.
-        same: the generator's output on them, same shape.
-
-    Returns:
-        Scalar float32 tensor.
-    """
-    return ops.mean(ops.abs(_logits(real) - _logits(same)))

@@ -1,6 +1,6 @@
-"""Data sets: Fashion-MNIST / MNIST loaders, tf.data pipelines, 2-D toy data.
+"""Fashion-MNIST and MNIST loaders that work offline.
 
-数据集：Fashion-MNIST / MNIST 加载、tf.data 输入管道、二维玩具数据。
+Fashion-MNIST / MNIST 数据加载（可离线使用）。
 
 Every image loader returns NHWC float32 images in [-1, 1] and integer labels.
 Files are looked up offline first, in this order:
@@ -20,8 +20,6 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-
-from gancourse import runtime
 
 FASHION_MNIST_CLASSES = (
     "T-shirt/top",
@@ -282,156 +280,3 @@ def class_names(name="fashion_mnist"):
     raise ValueError(
         f"`name` must be 'fashion_mnist' or 'mnist'. Received: name={name!r}"
     )
-
-
-def make_dataset(
-    images,
-    labels=None,
-    batch_size=128,
-    shuffle=True,
-    seed=None,
-    drop_remainder=True,
-    cache=True,
-):
-    """Build a shuffled, batched, cached and prefetched ``tf.data.Dataset``.
-
-    构建打乱、分批、缓存并预取的 ``tf.data.Dataset``。
-
-    In fast mode the data set is cut to ``runtime.FAST_STEPS`` batches, so a
-    lesson's ``fit`` finishes in seconds under CI.
-
-    Args:
-        images: array (N, ...) of float32 images in [-1, 1].
-        labels: optional array (N,) of labels; batches are then (images,
-            labels) tuples.
-        batch_size: positive int.
-        shuffle: reshuffle every epoch.
-        seed: shuffle seed (int) for a reproducible order.
-        drop_remainder: drop the last incomplete batch (GAN steps like
-            equal-size batches).
-        cache: cache the elements in memory after the first epoch.
-
-    Returns:
-        tf.data.Dataset.
-    """
-    import tensorflow as tf
-
-    batch_size = runtime._positive_int("batch_size", batch_size)
-    images = np.asarray(images)
-    if images.ndim < 2:
-        raise ValueError(
-            "`images` must have a batch axis and at least one feature axis. "
-            f"Received: images.shape={images.shape}"
-        )
-    if images.dtype.kind not in "biuf":
-        raise ValueError(
-            "`images` must hold numbers (float32 in [-1, 1]). Received: "
-            f"images.dtype={images.dtype}"
-        )
-    if images.dtype.kind == "f" and not np.isfinite(images).all():
-        raise ValueError(
-            "`images` must be finite. Received: "
-            f"{int((~np.isfinite(images)).sum())} NaN/Inf values"
-        )
-    if len(images) == 0:
-        raise ValueError(
-            "`images` must hold at least one image. Received: "
-            f"images.shape={images.shape}"
-        )
-    if labels is not None and len(labels) != len(images):
-        raise ValueError(
-            "`labels` must have one entry per image. Received: "
-            f"{len(images)} images and {len(labels)} labels."
-        )
-    if batch_size > len(images) and drop_remainder:
-        raise ValueError(
-            f"`batch_size` must be at most the number of images ({len(images)})"
-            f" when drop_remainder=True. Received: batch_size={batch_size}"
-        )
-    elements = images if labels is None else (images, np.asarray(labels))
-    dataset = tf.data.Dataset.from_tensor_slices(elements)
-    if cache:
-        dataset = dataset.cache()
-    if shuffle:
-        dataset = dataset.shuffle(
-            min(len(images), 60_000), seed=seed, reshuffle_each_iteration=True
-        )
-    dataset = dataset.batch(batch_size, drop_remainder=drop_remainder)
-    if runtime.fast_mode():
-        dataset = dataset.take(runtime.FAST_STEPS)
-    return dataset.prefetch(tf.data.AUTOTUNE)
-
-
-def ring_centers(num_modes=8, radius=2.0):
-    """Centres of ``num_modes`` Gaussians evenly spaced on a circle (float32).
-
-    均匀分布在圆上的各高斯分量中心。
-    """
-    num_modes = runtime._positive_int("num_modes", num_modes)
-    angles = 2.0 * np.pi * np.arange(num_modes) / num_modes
-    centers = radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
-    return centers.astype("float32")
-
-
-def make_ring_data(
-    num_samples=10_000, num_modes=8, radius=2.0, std=0.05, seed=0
-):
-    """Sample a 2-D mixture of Gaussians on a ring (the classic toy GAN data).
-
-    在圆环上采样二维高斯混合分布（经典的 GAN 玩具数据）。
-
-    Args:
-        num_samples: number of points.
-        num_modes: number of Gaussians, evenly spaced on the circle.
-        radius: circle radius.
-        std: standard deviation of every Gaussian.
-        seed: NumPy seed.
-
-    Returns:
-        float32 array of shape (num_samples, 2).
-    """
-    num_samples = runtime._positive_int("num_samples", num_samples)
-    rng = np.random.default_rng(seed)
-    centers = ring_centers(num_modes, radius)
-    which = rng.integers(0, num_modes, size=num_samples)
-    points = centers[which] + std * rng.standard_normal((num_samples, 2))
-    return points.astype("float32")
-
-
-def ring_mode_shares(samples, num_modes=8, radius=2.0, std=0.05):
-    """Fraction of samples within 3 standard deviations of each ring mode.
-
-    每个模式附近（3 个标准差以内）的样本比例。
-
-    Returns:
-        float64 array (num_modes,); its sum is the high-quality fraction.
-    """
-    samples = np.asarray(samples, dtype="float64")
-    if samples.ndim != 2 or samples.shape[1] != 2:
-        raise ValueError(
-            "`samples` must have shape (N, 2). "
-            f"Received: samples.shape={samples.shape}"
-        )
-    centers = ring_centers(num_modes, radius).astype("float64")
-    distances = np.linalg.norm(samples[:, None, :] - centers[None], axis=-1)
-    close = distances.min(axis=1) < 3.0 * std
-    nearest = distances.argmin(axis=1)[close]
-    return np.bincount(nearest, minlength=num_modes) / len(samples)
-
-
-def ring_mode_coverage(
-    samples, num_modes=8, radius=2.0, std=0.05, min_fraction=0.01
-):
-    """Measure how many ring modes a set of 2-D samples covers.
-
-    统计二维样本覆盖了圆环上的多少个模式。
-
-    A sample is "high quality" if it lies within 3 standard deviations of a
-    centre; a mode counts as covered if at least ``min_fraction`` of all
-    samples fall near it (the measure of Srivastava et al., VEEGAN, 2017).
-
-    Returns:
-        (modes_covered, high_quality_fraction): int and float.
-    """
-    shares = ring_mode_shares(samples, num_modes, radius, std)
-    return int((shares >= min_fraction).sum()), float(shares.sum())

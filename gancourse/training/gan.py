@@ -1,0 +1,241 @@
+"""The unconditional GAN as a ``keras.Model`` subclass, trained with ``fit()``.
+
+以 ``keras.Model`` 子类实现的无条件 GAN，用 ``fit()`` 训练。
+
+``GAN.train_step`` is the whole algorithm in named phases: sample z -> update
+the discriminator -> update the generator -> report metrics. Each gradient
+tape covers one network's loss and its gradients are applied only to that
+network's ``trainable_weights``, so there is no ``trainable = False`` trick
+(which Keras 3 does not honour the way old Keras 2 tutorials assume; see
+lesson 01). Callbacks, ``verbose``, ``jit_compile``, mixed precision and
+``tf.distribute`` strategies keep working because ``fit`` does the looping.
+``ConditionalGAN`` and ``WGANGP`` override only the hooks.
+"""
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from gancourse import losses
+from gancourse import runtime
+from gancourse.latent import fixed_noise
+from gancourse.training.base import AdversarialModel
+from gancourse.training.base import check_network
+
+
+def latent_dim_of(generator):
+    """Return the latent size a generator expects (its first input's width).
+
+    返回生成器期望的潜在向量维度。
+    """
+    shape = generator.inputs[0].shape if generator.inputs else None
+    if shape is None or len(shape) != 2 or shape[-1] is None:
+        raise ValueError(
+            "`generator` must take a (batch, latent_dim) noise input. "
+            f"Received: input shape {shape}"
+        )
+    return int(shape[-1])
+
+
+def check_models(generator, discriminator, latent_dim=None):
+    """Check G's output matches D's input; return the latent size.
+
+    检查生成器输出形状与判别器输入形状一致，并返回潜在维度。
+
+    Raises:
+        ValueError: if ``latent_dim`` differs from the generator's input
+            width, or G's output shape differs from D's input shape.
+    """
+    check_network("generator", generator)
+    check_network("discriminator", discriminator)
+    expected = latent_dim_of(generator)
+    if latent_dim is not None and int(latent_dim) != expected:
+        raise ValueError(
+            "`latent_dim` must match the generator's input width "
+            f"({expected}). Received: latent_dim={latent_dim}"
+        )
+    g_out = tuple(generator.outputs[0].shape[1:])
+    d_in = tuple(discriminator.inputs[0].shape[1:])
+    if g_out != d_in:
+        raise ValueError(
+            "The generator's output shape must equal the discriminator's "
+            f"input shape {d_in}. Received: generator output shape {g_out}"
+        )
+    return expected
+
+
+class GAN(AdversarialModel):
+    """An unconditional GAN trained with ``fit()``.
+
+    用 ``fit()`` 训练的无条件 GAN。
+
+    Args:
+        generator: keras.Model mapping (batch, latent_dim) to samples.
+        discriminator: keras.Model mapping samples to logits.
+        latent_dim: optional, checked against the generator's input.
+        d_steps: discriminator updates per generator update (n_critic).
+        seed: int seed of the model's ``keras.random.SeedGenerator``.
+
+    Example::
+
+        gan = GAN(make_dcgan_generator(), make_dcgan_discriminator())
+        gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5),
+                    keras.optimizers.Adam(2e-4, beta_1=0.5))
+        history = gan.fit(make_dataset(images), epochs=10)
+    """
+
+    # 损失名 -> 它训练的网络，用于 NaN 报错 / Loss -> the network it
+    # trains, named by NaN errors.
+    LOSS_NETWORKS = {"d_loss": "discriminator", "g_loss": "generator"}
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim=None,
+        d_steps=1,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.latent_dim = check_models(generator, discriminator, latent_dim)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.d_steps = runtime.check_int("d_steps", d_steps, minimum=1)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+
+    def compile(
+        self,
+        g_optimizer,
+        d_optimizer,
+        loss="non_saturating",
+        label_smoothing=0.0,
+        **kwargs,
+    ):
+        """Set the optimizers and the loss pair.
+
+        设置两个优化器和损失函数对。
+
+        Args:
+            g_optimizer: keras optimizer of the generator.
+            d_optimizer: keras optimizer of the discriminator (a different
+                object: each keeps its own slots).
+            loss: a name from ``gancourse.losses.LOSS_NAMES`` or a
+                ``LossPair``.
+            label_smoothing: one-sided label smoothing of real targets.
+            **kwargs: forwarded to ``keras.Model.compile`` (``jit_compile``,
+                ``run_eagerly``, ``steps_per_execution``...).
+        """
+        self.compile_optimizers(
+            {"g_optimizer": self.generator, "d_optimizer": self.discriminator},
+            {"g_optimizer": g_optimizer, "d_optimizer": d_optimizer},
+            **kwargs,
+        )
+        self.loss_pair = losses.get_loss_pair(loss)
+        self.label_smoothing = losses.check_label_smoothing(
+            self.loss_pair, label_smoothing
+        )
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker]
+
+    def call(self, z, training=False):
+        return self.generator(z, training=training)
+
+    def sample_latent(self, batch_size):
+        """Draw standard normal noise of shape (batch_size, latent_dim).
+
+        采样标准正态噪声。
+        """
+        return self.draw_for_replica(
+            lambda num: keras.random.normal(
+                (num, self.latent_dim), seed=self.seed_generator
+            ),
+            batch_size,
+        )
+
+    def generate(self, num_images=16, seed=None):
+        """Generate ``num_images`` samples as a NumPy array (inference mode).
+
+        生成 ``num_images`` 个样本（推理模式），返回 NumPy 数组。
+        """
+        num_images = runtime.check_int("num_images", num_images, minimum=1)
+        z = self.latent_batch(num_images, seed)
+        return ops.convert_to_numpy(self.generator(z, training=False))
+
+    def latent_batch(self, num_images, seed=None):
+        """Noise for ``num_images`` samples (seeded NumPy draws if ``seed``).
+
+        生成噪声：给定 seed 时用 NumPy 采样（可复现），否则用模型的种子生成器。
+        """
+        if seed is None:
+            return self.sample_latent(num_images)
+        return fixed_noise(num_images, self.latent_dim, seed)
+
+    # -- hooks that conditional/Wasserstein subclasses override -------------
+    def unpack_batch(self, data):
+        """Split a batch into (real_images, condition or None)."""
+        if isinstance(data, (tuple, list)):
+            data = data[0]
+        return data, None
+
+    def generate_fake(self, z, condition, training=True):
+        return self.generator(z, training=training)
+
+    def discriminate(self, images, condition, training=True):
+        return self.discriminator(images, training=training)
+
+    def discriminator_loss(self, real, fake, condition):
+        """D's loss on one batch: the loss pair on D's logits."""
+        real_logits = self.discriminate(real, condition)
+        fake_logits = self.discriminate(fake, condition)
+        return self.loss_pair.discriminator(
+            real_logits, fake_logits, label_smoothing=self.label_smoothing
+        )
+
+    def check_batch(self, real):
+        dtype = keras.backend.standardize_dtype(real.dtype)
+        if "float" not in dtype:
+            raise ValueError(
+                "Each training batch must hold float images in [-1, 1] "
+                "(e.g. uint8 / 127.5 - 1). Received: batch dtype "
+                f"{dtype}"
+            )
+        expected = tuple(self.discriminator.inputs[0].shape[1:])
+        received = tuple(real.shape[1:])
+        if received != expected:
+            raise ValueError(
+                "Each training batch must hold samples of shape "
+                f"{expected} (the discriminator's input). Received: batch "
+                f"shape {tuple(real.shape)}"
+            )
+
+    # -- the algorithm ----------------------------------------------------
+    def train_step(self, data):
+        real, condition = self.unpack_batch(data)
+        self.check_batch(real)
+        batch_size = ops.shape(real)[0]
+
+        # 1. 更新判别器（生成器固定）/ Update D with G fixed.
+        for _ in range(self.d_steps):
+            z = self.sample_latent(batch_size)
+            fake = self.generate_fake(z, condition, training=True)
+            with tf.GradientTape() as tape:
+                d_loss = self.discriminator_loss(real, fake, condition)
+            self.update(self.d_optimizer, self.discriminator, tape, d_loss)
+
+        # 2. 更新生成器（判别器固定）/ Update G with D fixed.
+        z = self.sample_latent(batch_size)
+        with tf.GradientTape() as tape:
+            fake = self.generate_fake(z, condition, training=True)
+            fake_logits = self.discriminate(fake, condition, training=True)
+            g_loss = self.loss_pair.generator(fake_logits)
+        self.update(self.g_optimizer, self.generator, tape, g_loss)
+
+        # 3. 记录指标 / Report metrics.
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {m.name: m.result() for m in self.metrics}
