@@ -20,8 +20,8 @@ import pytest
 import scipy.linalg
 import tensorflow as tf
 
-from gancourse import assign
-from gancourse import exercises
+from gancourse.course import assign
+from gancourse.course import exercises
 
 LESSON_DIR = Path(__file__).parent.parent / "lessons"
 LESSONS = sorted(LESSON_DIR.glob("[0-9][0-9]_*.ipynb"))

@@ -12,29 +12,15 @@ import pytest
 from gancourse import callbacks
 from gancourse import checkpoint
 from gancourse import data
-from gancourse import gans
-from gancourse import models
 from gancourse import steps
+from tests import tiny
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def tiny_gan(seed=0, learning_rate=1e-3):
-    keras.utils.set_random_seed(seed)
-    generator = models.make_dcgan_generator(
-        latent_dim=8, image_shape=(16, 16, 1), base_filters=4
-    )
-    # 保留 Dropout：其随机数状态也必须被保存 / Keep dropout: its RNG state
-    # must be saved too.
-    discriminator = models.make_dcgan_discriminator(
-        image_shape=(16, 16, 1), base_filters=4, dropout_rate=0.3
-    )
-    gan = gans.GAN(generator, discriminator, seed=seed)
-    gan.compile(
-        keras.optimizers.Adam(learning_rate, beta_1=0.5),
-        keras.optimizers.Adam(learning_rate, beta_1=0.5),
-    )
-    return gan
+# 保留 Dropout：其随机数状态也必须被保存 / Keep dropout: its RNG state must
+# be saved too.
+GAN = dict(dropout_rate=0.3, beta_1=0.5)
 
 
 def weights(model):
@@ -49,7 +35,7 @@ def assert_same_weights(first, second):
 
 def test_fit_resume_is_bit_exact(small_images, tmp_path):
     # 不中断地训练 3 轮 / Three epochs without a stop.
-    straight = tiny_gan(seed=1)
+    straight = tiny.model("gan", seed=1, **GAN)
     grid = callbacks.SampleGrid(num_images=4, seed=5)
     dataset = data.make_dataset(small_images, batch_size=8, seed=3)
     straight.fit(dataset, epochs=3, callbacks=[grid], verbose=0)
@@ -57,25 +43,30 @@ def test_fit_resume_is_bit_exact(small_images, tmp_path):
     # 训练 1 轮后“重启进程”：新对象、新数据集 / One epoch, then "restart":
     # new objects and a new data set, with a different seed to prove the
     # state comes from the checkpoint.
-    first = tiny_gan(seed=1)
+    first = tiny.model("gan", seed=1, **GAN)
     grid1 = callbacks.SampleGrid(num_images=4, seed=5)
-    saver = checkpoint.TrainingCheckpoint(tmp_path / "ckpt", grid1)
+    saver = callbacks.TrainingCheckpoint(tmp_path / "ckpt", grid1)
     first.fit(
         data.make_dataset(small_images, batch_size=8, seed=3),
         epochs=1,
         callbacks=[saver, grid1],
         verbose=0,
     )
-    resumed = tiny_gan(seed=99)
+    resumed = tiny.model("gan", seed=99, **GAN)
     grid2 = callbacks.SampleGrid(num_images=4, seed=123)
-    saver = checkpoint.TrainingCheckpoint(tmp_path / "ckpt", grid2)
+    saver = callbacks.TrainingCheckpoint(tmp_path / "ckpt", grid2)
     # 重启后的脚本同样先调用 setup(1)：数据顺序依赖全局种子 / The restarted
     # script calls setup(1) again: the shuffle order uses the global seed.
     keras.utils.set_random_seed(1)
     dataset = data.make_dataset(small_images, batch_size=8, seed=3)
-    assert saver.restore(resumed, dataset) == 1
+    done = saver.restore(resumed, dataset)
+    assert done == 1
     history = resumed.fit(
-        dataset, epochs=3, callbacks=[saver, grid2], verbose=0
+        dataset,
+        epochs=3,
+        initial_epoch=done,
+        callbacks=[saver, grid2],
+        verbose=0,
     )
     assert len(history.history["d_loss"]) == 2
     assert int(resumed.g_optimizer.iterations) == 12
@@ -87,7 +78,7 @@ def test_fit_resume_is_bit_exact(small_images, tmp_path):
 
 
 def explicit_parts(seed):
-    gan = tiny_gan(seed=seed)
+    gan = tiny.model("gan", seed=seed, **GAN)
     g_optimizer = keras.optimizers.Adam(1e-3)
     d_optimizer = keras.optimizers.Adam(1e-3)
     step = steps.make_train_step(
@@ -123,7 +114,7 @@ def test_explicit_loop_resume_is_bit_exact(small_images, tmp_path):
     saver = checkpoint.Checkpointer(tmp_path, **objects)
     start = saver.restore()
     assert start == 2
-    dataset = checkpoint.skip_epochs(
+    dataset = data.skip_epochs(
         data.make_dataset(small_images, batch_size=8, seed=4), start
     )
     history = steps.train(
@@ -136,7 +127,7 @@ def test_explicit_loop_resume_is_bit_exact(small_images, tmp_path):
 def test_restore_falls_back_when_newest_checkpoint_is_corrupt(
     small_images, tmp_path
 ):
-    gan = tiny_gan(seed=0)
+    gan = tiny.model("gan", **GAN)
     saver = checkpoint.Checkpointer(tmp_path, generator=gan.generator)
     saver.save(1)
     good = weights(gan.generator)
@@ -146,7 +137,7 @@ def test_restore_falls_back_when_newest_checkpoint_is_corrupt(
     # half-way: truncate the newest checkpoint's data file.
     data_file = next(tmp_path.glob("ckpt-2.data-*"))
     data_file.write_bytes(data_file.read_bytes()[:10])
-    fresh = tiny_gan(seed=7)
+    fresh = tiny.model("gan", seed=7, **GAN)
     saver = checkpoint.Checkpointer(tmp_path, generator=fresh.generator)
     with pytest.warns(UserWarning, match="ckpt-2 is unreadable"):
         assert saver.restore() == 1
@@ -160,11 +151,9 @@ def test_restore_falls_back_when_newest_checkpoint_is_corrupt(
 
 
 def test_restore_rejects_a_different_architecture(tmp_path):
-    gan = tiny_gan(seed=0)
+    gan = tiny.model("gan", **GAN)
     checkpoint.Checkpointer(tmp_path, generator=gan.generator).save(1)
-    other = models.make_dcgan_generator(
-        latent_dim=8, image_shape=(16, 16, 1), base_filters=8
-    )
+    other, _ = tiny.networks("gan", base_filters=8)
     saver = checkpoint.Checkpointer(tmp_path, generator=other)
     with pytest.raises(ValueError, match="does not match this model"):
         saver.restore()
@@ -225,7 +214,7 @@ def poisoned(images, index, shuffle=False):
 
 
 def test_nan_guard_stops_fit_naming_network_and_step(small_images):
-    gan = tiny_gan(seed=0)
+    gan = tiny.model("gan", **GAN)
     # 无打乱，第 3 批（步 3）含 NaN / No shuffle: batch 3 (step 3) has a NaN.
     dataset = poisoned(small_images, 17)
     with pytest.raises(
@@ -235,7 +224,7 @@ def test_nan_guard_stops_fit_naming_network_and_step(small_images):
         gan.fit(
             dataset,
             epochs=2,
-            callbacks=[checkpoint.NonFiniteGuard()],
+            callbacks=[callbacks.NonFiniteGuard()],
             verbose=0,
         )
     assert int(gan.g_optimizer.iterations) == 3
@@ -251,8 +240,8 @@ def test_nan_guard_in_explicit_loop_and_no_checkpoint_of_nan(
     ):
         steps.train(step, dataset, epochs=1, verbose=0)
     # 回调不保存损失为 NaN 的一轮 / The callback skips a NaN epoch.
-    gan = tiny_gan(seed=0)
-    saver = checkpoint.TrainingCheckpoint(tmp_path)
+    gan = tiny.model("gan", **GAN)
+    saver = callbacks.TrainingCheckpoint(tmp_path)
     with pytest.warns(UserWarning, match="Not saving a checkpoint"):
         gan.fit(
             poisoned(small_images, 0, shuffle=True),
@@ -264,92 +253,15 @@ def test_nan_guard_in_explicit_loop_and_no_checkpoint_of_nan(
 
 
 def test_really_diverging_learning_rate_is_caught(small_images):
-    gan = tiny_gan(seed=0, learning_rate=1e35)
+    gan = tiny.model("gan", learning_rate=1e35, **GAN)
     dataset = data.make_dataset(small_images, batch_size=8, seed=0)
     with pytest.raises(checkpoint.NonFiniteLossError, match="at step"):
         gan.fit(
             dataset,
             epochs=3,
-            callbacks=[checkpoint.NonFiniteGuard()],
+            callbacks=[callbacks.NonFiniteGuard()],
             verbose=0,
         )
-
-
-def _adam():
-    return keras.optimizers.Adam(1e-3, beta_1=0.5)
-
-
-def _conditional(seed, images):
-    from gancourse import conditional
-
-    keras.utils.set_random_seed(seed)
-    generator = conditional.make_conditional_generator(
-        latent_dim=8, num_classes=3, image_shape=(16, 16, 1), base_filters=4
-    )
-    discriminator = conditional.make_conditional_discriminator(
-        num_classes=3, image_shape=(16, 16, 1), base_filters=4
-    )
-    model = conditional.ConditionalGAN(generator, discriminator, seed=seed)
-    model.compile(_adam(), _adam())
-    labels = np.arange(len(images)) % 3
-    return model, lambda: data.make_dataset(
-        images, labels, batch_size=8, seed=3
-    )
-
-
-def _wgangp(seed, images):
-    from gancourse import wgan
-
-    keras.utils.set_random_seed(seed)
-    generator = models.make_dcgan_generator(
-        latent_dim=8, image_shape=(16, 16, 1), base_filters=4
-    )
-    critic = models.make_dcgan_discriminator(
-        image_shape=(16, 16, 1), base_filters=4, dropout_rate=0.0
-    )
-    model = wgan.WGANGP(generator, critic, d_steps=2, seed=seed)
-    model.compile(_adam(), _adam())
-    return model, lambda: data.make_dataset(images, batch_size=8, seed=3)
-
-
-def _pix2pix(seed, images):
-    from gancourse import image_to_image
-
-    keras.utils.set_random_seed(seed)
-    generator = image_to_image.make_unet_generator(
-        (16, 16, 1), base_filters=4, num_downsamples=2
-    )
-    discriminator = image_to_image.make_patchgan_discriminator(
-        (16, 16, 1), (16, 16, 1), base_filters=4
-    )
-    model = image_to_image.Pix2Pix(generator, discriminator)
-    model.compile(_adam(), _adam())
-    return model, lambda: data.make_dataset(
-        images, images[::-1], batch_size=8, seed=3
-    )
-
-
-def _cyclegan(seed, images):
-    from gancourse import cyclegan
-    from gancourse import image_to_image
-
-    keras.utils.set_random_seed(seed)
-    nets = [
-        cyclegan.make_resnet_generator(
-            (16, 16, 1), base_filters=4, num_residual_blocks=1
-        )
-        for _ in range(2)
-    ] + [
-        image_to_image.make_patchgan_discriminator((16, 16, 1), base_filters=4)
-        for _ in range(2)
-    ]
-    # 图像池也是状态 / The image pools are state too.
-    model = cyclegan.CycleGAN(*nets, pool_size=4, seed=seed)
-    # eager 省去四个网络的图追踪 / Eager skips tracing four networks.
-    model.compile(_adam(), _adam(), _adam(), _adam(), run_eagerly=True)
-    return model, lambda: cyclegan.make_unpaired_dataset(
-        images[:8], images[8:16], batch_size=4, seed=3
-    )
 
 
 def state(model):
@@ -367,46 +279,82 @@ def state(model):
 
 
 @pytest.mark.parametrize(
-    "build",
-    [_conditional, _wgangp, _pix2pix, _cyclegan],
+    "family,options",
+    [
+        ("conditional", dict(dropout_rate=0.3)),
+        ("wgangp", {}),
+        ("pix2pix", {}),
+        # 图像池也是状态；eager 省去四个网络的图追踪 / The image pools are
+        # state too; eager skips tracing four networks.
+        ("cyclegan", dict(pool_size=4, run_eagerly=True)),
+    ],
     ids=["ConditionalGAN", "WGANGP", "Pix2Pix", "CycleGAN"],
 )
-def test_every_course_model_resumes_bit_exactly(build, small_images, tmp_path):
-    straight, make_data = build(1, small_images)
-    straight.fit(make_data(), epochs=2, verbose=0)
+def test_every_course_model_resumes_bit_exactly(
+    family, options, small_images, tmp_path
+):
+    images, batch_size = small_images, 8
+    if family == "cyclegan":
+        images, batch_size = small_images[:8], 4
+    straight = tiny.model(family, seed=1, beta_1=0.5, **options)
+    dataset = tiny.dataset(family, images, batch_size=batch_size)
+    straight.fit(dataset, epochs=2, verbose=0)
 
-    first, make_data = build(1, small_images)
-    saver = checkpoint.TrainingCheckpoint(tmp_path)
-    first.fit(make_data(), epochs=1, callbacks=[saver], verbose=0)
+    first = tiny.model(family, seed=1, beta_1=0.5, **options)
+    saver = callbacks.TrainingCheckpoint(tmp_path)
+    dataset = tiny.dataset(family, images, batch_size=batch_size)
+    first.fit(dataset, epochs=1, callbacks=[saver], verbose=0)
 
-    resumed, _ = build(77, small_images)
+    resumed = tiny.model(family, seed=77, beta_1=0.5, **options)
     keras.utils.set_random_seed(1)
-    dataset = make_data()
-    saver = checkpoint.TrainingCheckpoint(tmp_path)
-    assert saver.restore(resumed, dataset) == 1
-    resumed.fit(dataset, epochs=2, callbacks=[saver], verbose=0)
+    dataset = tiny.dataset(family, images, batch_size=batch_size)
+    saver = callbacks.TrainingCheckpoint(tmp_path)
+    done = saver.restore(resumed, dataset)
+    assert done == 1
+    resumed.fit(
+        dataset, epochs=2, initial_epoch=done, callbacks=[saver], verbose=0
+    )
     assert_same_weights(state(straight), state(resumed))
 
 
-def test_callback_alone_resumes_at_train_begin(small_images, tmp_path):
+def test_fit_refuses_checkpoints_it_was_not_resumed_from(
+    small_images, tmp_path
+):
     dataset = data.make_dataset(small_images, batch_size=8, seed=0)
-    first = tiny_gan(seed=0)
-    first.fit(
-        dataset,
-        epochs=1,
-        callbacks=[checkpoint.TrainingCheckpoint(tmp_path)],
-        verbose=0,
-    )
-    resumed = tiny_gan(seed=5)
-    history = resumed.fit(
-        dataset,
-        epochs=2,
-        callbacks=[checkpoint.TrainingCheckpoint(tmp_path)],
-        verbose=0,
-    )
-    # 一轮来自检查点，只训练了第二轮 / Epoch 1 came from the checkpoint.
-    assert len(history.history["d_loss"]) == 1
+    first = tiny.model("gan", **GAN)
+    saver = callbacks.TrainingCheckpoint(tmp_path)
+    first.fit(dataset, epochs=1, callbacks=[saver], verbose=0)
+    # 同一个回调继续训练：它知道自己保存到了第 1 轮 / The same callback
+    # continues: it knows it saved epoch 1.
+    first.fit(dataset, epochs=2, initial_epoch=1, callbacks=[saver], verbose=0)
+    assert checkpoint.latest_epoch(tmp_path) == 2
+
+    # 新进程忘了 restore：拒绝覆盖，并说明怎么做 / A new process that forgot
+    # restore: refused, with what to do.
+    resumed = tiny.model("gan", seed=5, **GAN)
+    before = weights(resumed)
+    with pytest.raises(ValueError, match="initial_epoch=done"):
+        resumed.fit(
+            dataset,
+            epochs=3,
+            callbacks=[callbacks.TrainingCheckpoint(tmp_path)],
+            verbose=0,
+        )
+    assert_same_weights(before, weights(resumed))
+    # restore 了却没传 initial_epoch：拒绝 / Restored, but fit started at 0.
+    saver = callbacks.TrainingCheckpoint(tmp_path)
+    assert saver.restore(resumed) == 2
+    with pytest.raises(ValueError, match="Received: initial_epoch=0"):
+        resumed.fit(dataset, epochs=3, callbacks=[saver], verbose=0)
     assert int(resumed.g_optimizer.iterations) == 8
-    # 之后普通的 fit 不受影响 / A later plain fit is not shifted.
-    history = resumed.fit(dataset, epochs=1, verbose=0)
+    history = resumed.fit(
+        dataset, epochs=3, initial_epoch=2, callbacks=[saver], verbose=0
+    )
     assert len(history.history["d_loss"]) == 1
+    assert int(resumed.g_optimizer.iterations) == 12
+
+
+def test_fit_iterators_per_epoch_is_measured():
+    # fit 每轮新建的迭代器数（Keras 3.15 为 2），不是写死的常数 / Measured
+    # by a real fit, not a constant that mirrors Keras internals.
+    assert data.fit_iterators_per_epoch() == 2

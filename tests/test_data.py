@@ -5,11 +5,12 @@ import numpy as np
 import pytest
 
 from gancourse import data
+from gancourse.data import mnist
 
 
 def write_idx(folder, split="train", count=5, gz=True, truncate=False):
     folder.mkdir(parents=True, exist_ok=True)
-    image_stem, label_stem = data._IDX_FILES[split]
+    image_stem, label_stem = mnist._IDX_FILES[split]
     rng = np.random.default_rng(count)
     images = rng.integers(0, 256, size=(count, 28, 28), dtype=np.uint8)
     labels = rng.integers(0, 10, size=count, dtype=np.uint8)
@@ -32,7 +33,7 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.delenv("GANCOURSE_DATA_DIR", raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
     monkeypatch.setattr(
-        data, "DEBIAN_DIRS", {"fashion-mnist": tmp_path / "deb"}
+        mnist, "DEBIAN_DIRS", {"fashion-mnist": tmp_path / "deb"}
     )
     return tmp_path
 
@@ -100,7 +101,7 @@ def test_failed_download_is_reported(isolated, monkeypatch):
     def offline(name, split):
         raise OSError("no network")
 
-    monkeypatch.setattr(data, "_download", offline)
+    monkeypatch.setattr(mnist, "_download", offline)
     with pytest.raises(FileNotFoundError, match="OSError: no network"):
         data.load_mnist()
 
@@ -121,7 +122,7 @@ def test_corrupt_gzip_names_the_file(isolated):
 
 def test_wrong_magic_number(isolated):
     write_idx(isolated / "mine")
-    stem = data._IDX_FILES["train"]
+    stem = mnist._IDX_FILES["train"]
     (isolated / "mine" / f"{stem[0]}.gz").rename(isolated / "tmp.gz")
     (isolated / "mine" / f"{stem[1]}.gz").rename(
         isolated / "mine" / f"{stem[0]}.gz"

@@ -5,24 +5,7 @@ import pytest
 from gancourse import data
 from gancourse import gans
 from gancourse import models
-
-
-def tiny_gan(seed=0, loss="non_saturating", **compile_kwargs):
-    keras.utils.set_random_seed(seed)
-    generator = models.make_dcgan_generator(
-        latent_dim=8, image_shape=(16, 16, 1), base_filters=4
-    )
-    discriminator = models.make_dcgan_discriminator(
-        image_shape=(16, 16, 1), base_filters=4, dropout_rate=0.0
-    )
-    gan = gans.GAN(generator, discriminator, seed=seed)
-    gan.compile(
-        keras.optimizers.Adam(1e-3),
-        keras.optimizers.Adam(1e-3),
-        loss=loss,
-        **compile_kwargs,
-    )
-    return gan
+from tests import tiny
 
 
 def snapshot(model):
@@ -38,7 +21,7 @@ def changed(before, model):
 
 @pytest.mark.parametrize("loss", ["non_saturating", "hinge", "least_squares"])
 def test_short_fit_gives_finite_losses(small_images, loss):
-    gan = tiny_gan(loss=loss)
+    gan = tiny.model("gan", loss=loss)
     dataset = data.make_dataset(small_images, batch_size=8, seed=0)
     history = gan.fit(dataset, epochs=2, verbose=0)
     assert set(history.history) == {"d_loss", "g_loss"}
@@ -48,7 +31,7 @@ def test_short_fit_gives_finite_losses(small_images, loss):
 
 
 def test_each_phase_updates_only_its_network(small_images):
-    gan = tiny_gan()
+    gan = tiny.model("gan")
     real = small_images[:8]
     fake = gan.generate_fake(gan.sample_latent(8), None)
     g_before, d_before = snapshot(gan.generator), snapshot(gan.discriminator)
@@ -70,7 +53,7 @@ def test_each_phase_updates_only_its_network(small_images):
 
 
 def test_generator_phase_leaves_discriminator_alone(small_images):
-    gan = tiny_gan()
+    gan = tiny.model("gan")
     gan.d_optimizer.learning_rate = 0.0  # Freeze the D phase's effect.
     d_before = snapshot(gan.discriminator)
     g_before = snapshot(gan.generator)
@@ -82,21 +65,21 @@ def test_generator_phase_leaves_discriminator_alone(small_images):
 def test_same_seed_same_first_steps(small_images):
     results = []
     for _ in range(2):
-        gan = tiny_gan(seed=7)
+        gan = tiny.model("gan", seed=7)
         dataset = data.make_dataset(small_images, batch_size=8, shuffle=False)
         history = gan.fit(dataset, epochs=1, verbose=0)
         results.append(
             (history.history["d_loss"][0], history.history["g_loss"][0])
         )
     assert results[0] == results[1]
-    other = tiny_gan(seed=8)
+    other = tiny.model("gan", seed=8)
     dataset = data.make_dataset(small_images, batch_size=8, shuffle=False)
     history = other.fit(dataset, epochs=1, verbose=0)
     assert history.history["d_loss"][0] != results[0][0]
 
 
 def test_fit_with_labels_and_jit(small_images):
-    gan = tiny_gan(jit_compile=True)
+    gan = tiny.model("gan", jit_compile=True)
     dataset = data.make_dataset(small_images, np.zeros(32), batch_size=8)
     history = gan.fit(dataset, epochs=1, verbose=0)
     assert np.isfinite(history.history["g_loss"][0])
@@ -104,7 +87,7 @@ def test_fit_with_labels_and_jit(small_images):
 
 def test_fast_mode_caps_epochs(small_images, monkeypatch):
     monkeypatch.setenv("GANCOURSE_FAST", "1")
-    gan = tiny_gan()
+    gan = tiny.model("gan")
     history = gan.fit(
         data.make_dataset(small_images, batch_size=4), epochs=9, verbose=0
     )
@@ -112,14 +95,14 @@ def test_fast_mode_caps_epochs(small_images, monkeypatch):
 
 
 def test_generate_shape_and_range():
-    gan = tiny_gan()
+    gan = tiny.model("gan")
     images = gan.generate(5, seed=1)
     assert images.shape == (5, 16, 16, 1) and np.abs(images).max() <= 1
     np.testing.assert_allclose(images, gan.generate(5, seed=1))
 
 
 def test_bad_arguments():
-    gan = tiny_gan()
+    gan = tiny.model("gan")
     generator, discriminator = gan.generator, gan.discriminator
     with pytest.raises(ValueError, match="Received: latent_dim=3"):
         gans.GAN(generator, discriminator, latent_dim=3)
@@ -133,7 +116,7 @@ def test_bad_arguments():
     optimizer = keras.optimizers.Adam()
     with pytest.raises(ValueError, match="same object"):
         gan.compile(optimizer, optimizer)
-    with pytest.raises(ValueError, match="g_optimizer"):
+    with pytest.raises(TypeError, match="g_optimizer"):
         gan.compile("adam", keras.optimizers.Adam())
     with pytest.raises(ValueError, match="Received: batch shape"):
         gan.train_step(np.zeros((4, 28, 28, 1), "float32"))
@@ -142,7 +125,7 @@ def test_bad_arguments():
 def test_mixed_bfloat16_fit(small_images):
     keras.mixed_precision.set_global_policy("mixed_bfloat16")
     try:
-        gan = tiny_gan()
+        gan = tiny.model("gan")
         history = gan.fit(
             data.make_dataset(small_images, batch_size=8), epochs=1, verbose=0
         )
@@ -158,10 +141,10 @@ def test_backup_and_restore_resumes_training(small_images, tmp_path):
     backup = keras.callbacks.BackupAndRestore(
         str(tmp_path / "backup"), delete_checkpoint=False
     )
-    first = tiny_gan()
+    first = tiny.model("gan")
     first.fit(dataset, epochs=2, callbacks=[backup], verbose=0)
     assert int(first.g_optimizer.iterations) == 8
-    resumed = tiny_gan(seed=1)
+    resumed = tiny.model("gan", seed=1)
     history = resumed.fit(dataset, epochs=3, callbacks=[backup], verbose=0)
     # Two epochs came from the checkpoint; only the third one ran.
     assert len(history.history["d_loss"]) == 1

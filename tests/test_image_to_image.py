@@ -6,6 +6,7 @@ from gancourse import cyclegan
 from gancourse import image_to_image as i2i
 from gancourse import layers as course_layers
 from gancourse import losses
+from tests import tiny
 
 
 def _adam():
@@ -216,33 +217,12 @@ def test_cycle_and_identity_losses_match_numpy(rng):
 
 
 # -- training ---------------------------------------------------------------
-def _tiny_cyclegan(pool_size=0, lambda_identity=0.5, run_eagerly=True):
-    shape = (16, 16, 1)
-
-    def generator():
-        return cyclegan.make_resnet_generator(
-            shape, base_filters=4, num_downsamples=2, num_residual_blocks=1
-        )
-
-    def discriminator():
-        return i2i.make_patchgan_discriminator(shape, base_filters=4)
-
-    model = cyclegan.CycleGAN(
-        generator(),
-        generator(),
-        discriminator(),
-        discriminator(),
-        lambda_identity=lambda_identity,
-        pool_size=pool_size,
-        seed=0,
-    )
-    # 单步测试用 eager 模式，省去图追踪时间 / Eager: no tracing for one step.
-    model.compile(_adam(), _adam(), _adam(), _adam(), run_eagerly=run_eagerly)
-    return model
+# 单步测试用 eager 模式，省去图追踪时间 / The tiny models run eagerly: no
+# tracing for a step or two.
 
 
 def test_cyclegan_step_updates_all_four_networks(rng):
-    model = _tiny_cyclegan(pool_size=8)
+    model = tiny.model("cyclegan", pool_size=8, run_eagerly=True)
     nets = (
         model.generator_g,
         model.generator_f,
@@ -259,7 +239,7 @@ def test_cyclegan_step_updates_all_four_networks(rng):
 
 
 def test_cyclegan_phases_touch_only_their_networks(rng):
-    model = _tiny_cyclegan()
+    model = tiny.model("cyclegan", run_eagerly=True)
     x = rng.uniform(-1, 1, (4, 16, 16, 1)).astype("float32")
     y = rng.uniform(-1, 1, (4, 16, 16, 1)).astype("float32")
     gens = (model.generator_g, model.generator_f)
@@ -278,7 +258,7 @@ def test_cyclegan_phases_touch_only_their_networks(rng):
 
 
 def test_cyclegan_validates_arguments():
-    model = _tiny_cyclegan()
+    model = tiny.model("cyclegan", run_eagerly=True)
     nets = (
         model.generator_g,
         model.generator_f,
@@ -298,7 +278,7 @@ def test_cyclegan_validates_arguments():
 
 
 def test_image_pool_returns_current_or_past_fakes():
-    pool = cyclegan._ImagePool(4, (2, 2, 1), "pool")
+    pool = cyclegan.ImagePool(4, (2, 2, 1), "pool")
     seed = keras.random.SeedGenerator(0)
     first = np.full((4, 2, 2, 1), 1.0, "float32")
     np.testing.assert_array_equal(np.asarray(pool.query(first, seed)), first)
@@ -308,22 +288,10 @@ def test_image_pool_returns_current_or_past_fakes():
     assert int(pool.count.numpy()) == 4
 
 
-def _pix2pix(lambda_l1=100.0):
-    generator = i2i.make_unet_generator(
-        (16, 16, 1), base_filters=4, num_downsamples=2
-    )
-    discriminator = i2i.make_patchgan_discriminator(
-        (16, 16, 1), (16, 16, 1), base_filters=4
-    )
-    model = i2i.Pix2Pix(generator, discriminator, lambda_l1=lambda_l1)
-    model.compile(_adam(), _adam(), run_eagerly=True)
-    return model
-
-
 def test_pix2pix_fit_is_finite_and_l1_matches_numpy(rng):
     source = rng.uniform(-1, 1, (16, 16, 16, 1)).astype("float32")
     target = rng.uniform(-1, 1, (16, 16, 16, 1)).astype("float32")
-    model = _pix2pix()
+    model = tiny.model("pix2pix", run_eagerly=True)
     # L1 项在更新前计算：用同一批数据的 NumPy 参考 / L1 is measured before
     # the G update; a huge lambda cannot move D, so compare it directly.
     fake = np.asarray(model.generator(source, training=True))
@@ -337,13 +305,14 @@ def test_pix2pix_fit_is_finite_and_l1_matches_numpy(rng):
 
 
 def test_pix2pix_validates_arguments():
-    model = _pix2pix()
+    model = tiny.model("pix2pix", run_eagerly=True)
     unconditional = i2i.make_patchgan_discriminator((16, 16, 1))
     with pytest.raises(ValueError, match="Received"):
         i2i.Pix2Pix(model.generator, unconditional)
     with pytest.raises(ValueError, match="Received"):
         i2i.Pix2Pix(model.generator, model.discriminator, lambda_l1=-1)
-    with pytest.raises(ValueError, match="Received"):
+    # 类型错误 -> TypeError / A wrong type is a TypeError.
+    with pytest.raises(TypeError, match="Received: g_optimizer='adam'"):
         model.compile("adam", _adam())
 
 
@@ -438,7 +407,7 @@ def test_horse2zebra_error_is_clear_when_tfds_missing(monkeypatch):
 
 def test_cyclegan_resumes_from_backup(rng, tmp_path):
     x = rng.uniform(-1, 1, (4, 16, 16, 1)).astype("float32")
-    first = _tiny_cyclegan()
+    first = tiny.model("cyclegan", run_eagerly=True)
     assert first.optimizer is None  # 没有多余的默认优化器 / No stray rmsprop.
 
     def backup():
@@ -449,7 +418,7 @@ def test_cyclegan_resumes_from_backup(rng, tmp_path):
     first.fit(x, x, batch_size=4, epochs=1, verbose=0, callbacks=[backup()])
     # 全新的模型从第 2 轮继续，并带回优化器状态 / A fresh model continues at
     # epoch 2 with the saved optimizer state.
-    resumed = _tiny_cyclegan()
+    resumed = tiny.model("cyclegan", run_eagerly=True)
     history = resumed.fit(
         x, x, batch_size=4, epochs=2, verbose=0, callbacks=[backup()]
     )

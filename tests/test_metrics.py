@@ -1,4 +1,6 @@
+import ast
 import json
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -7,7 +9,46 @@ import scipy.linalg
 
 from gancourse import data
 from gancourse import metrics
-from gancourse.gans import GAN
+from gancourse import runtime
+from gancourse.metrics import callback
+from gancourse.metrics import distances
+from gancourse.metrics import encoders
+from gancourse.metrics import quality
+from gancourse.training.gan import GAN
+
+# 旧模块 gancourse.metrics 的公开名称及其新位置 / Public names of the old
+# module gancourse.metrics, by the submodule that now holds them.
+OLD_PUBLIC_NAMES = {
+    distances: (
+        "gaussian_statistics",
+        "frechet_distance_from_statistics",
+        "frechet_distance",
+        "polynomial_kernel",
+        "kid",
+        "inception_score",
+        "mean_pairwise_distance",
+        "precision_recall",
+    ),
+    encoders: (
+        "ASSETS_DIR",
+        "CLASSIFIER_PATH",
+        "CLASSIFIER_INFO_PATH",
+        "FEATURE_LAYER",
+        "PROBABILITY_LAYER",
+        "ENCODER_KINDS",
+        "make_fashion_mnist_classifier",
+        "classifier_info",
+        "file_sha256",
+        "load_feature_classifier",
+        "make_feature_encoder",
+        "default_encoder",
+        "extract_features",
+        "classifier_probabilities",
+        "fid",
+        "image_kid",
+    ),
+    callback: ("FIDCallback",),
+}
 
 
 def reference_fid(features_a, features_b):
@@ -320,9 +361,8 @@ def test_fid_callback_logs_fid_every_n_epochs():
 def test_fid_callback_caps_samples_in_fast_mode(monkeypatch):
     monkeypatch.setenv("GANCOURSE_FAST", "1")
     real = np.zeros((1000, 28, 28, 1), "float32")
-    assert metrics.FIDCallback(real, num_images=800).num_images == (
-        metrics.FAST_NUM_IMAGES
-    )
+    capped = metrics.FIDCallback(real, num_images=800).num_images
+    assert capped == runtime.BUDGET.limits["images"]
     monkeypatch.setenv("GANCOURSE_FAST", "0")
     assert metrics.FIDCallback(real, num_images=800).num_images == 800
 
@@ -332,3 +372,44 @@ def test_classifier_record_is_json():
     info = json.loads(text)
     for key in ("test_accuracy", "epochs", "feature_layer", "date", "command"):
         assert key in info
+
+
+# -- package layout --------------------------------------------------------
+def test_package_reexports_the_old_public_names():
+    for module, names in OLD_PUBLIC_NAMES.items():
+        for name in names:
+            assert getattr(metrics, name) is getattr(module, name), name
+            assert name in metrics.__all__
+    assert metrics.image_quality is quality.image_quality
+    assert metrics.CLASSIFIER_PATH.is_file()
+
+
+def test_metric_math_imports_numpy_only():
+    tree = ast.parse(Path(distances.__file__).read_text(encoding="utf-8"))
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+    }
+    assert imported <= {"numpy", "scipy", "gancourse"}
+
+
+# -- image quality -----------------------------------------------------------
+def test_image_quality_matches_numpy_psnr(rng):
+    target = rng.uniform(-1, 1, size=(2, 16, 16, 3)).astype("float32")
+    noisy = np.clip(target + rng.normal(0, 0.1, target.shape), -1, 1)
+    noisy = noisy.astype("float32")
+    mse = np.mean((noisy - target).astype("float64") ** 2, axis=(1, 2, 3))
+    scores = metrics.image_quality(noisy, target)
+    # [-1, 1] 的图像 max_val = 2 / max_val = 2 for images in [-1, 1].
+    expected = np.mean(10 * np.log10(4.0 / mse))
+    assert scores["psnr"] == pytest.approx(expected, rel=1e-4)
+    assert metrics.image_quality(target, target)["ssim"] == pytest.approx(1.0)
+    assert 0 < scores["ssim"] < 1
+    with pytest.raises(ValueError, match="Received"):
+        metrics.image_quality(target, target[:, :8])

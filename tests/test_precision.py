@@ -4,129 +4,34 @@ import keras
 import numpy as np
 import pytest
 
-from gancourse import conditional
 from gancourse import cyclegan
-from gancourse import data
 from gancourse import gans
-from gancourse import image_to_image
 from gancourse import models
 from gancourse import steps
 from gancourse import wgan
+from tests import tiny
 
-FAMILIES = ("gan", "conditional", "wgan_gp", "cyclegan", "pix2pix")
-
-
-def adam():
-    return keras.optimizers.Adam(1e-3)
-
-
-def mlp(outputs, inputs=(2,)):
-    return keras.Sequential(
-        [keras.Input(inputs), keras.layers.Dense(8, activation="tanh")]
-        + [keras.layers.Dense(outputs, dtype="float32")]
-    )
-
-
-def build_points(family, **compile_kwargs):
-    """A compiled MLP GAN of ``family`` on 2-D points (fast to compile)."""
-    keras.utils.set_random_seed(0)
-    points = np.random.default_rng(0).normal(size=(16, 2)).astype("float32")
-    if family == "conditional":
-        z = keras.Input((2,))
-        labels = keras.Input((), dtype="int32")
-        hidden = keras.layers.Concatenate()(
-            [z, keras.layers.Embedding(3, 2)(labels)]
-        )
-        generator = keras.Model([z, labels], mlp(2, (4,))(hidden))
-        x = keras.Input((2,))
-        labels = keras.Input((), dtype="int32")
-        one_hot = keras.layers.CategoryEncoding(3, output_mode="one_hot")
-        hidden = keras.layers.Concatenate()([x, one_hot(labels)])
-        discriminator = keras.Model([x, labels], mlp(1, (5,))(hidden))
-        model = conditional.ConditionalGAN(
-            generator, discriminator, num_classes=3, seed=0
-        )
-        model.compile(adam(), adam(), **compile_kwargs)
-        labels = np.arange(16) % 3
-        return model, data.make_dataset(points, labels, batch_size=8, seed=0)
-    if family == "gan":
-        model = gans.GAN(mlp(2), mlp(1), seed=0)
-    else:
-        model = wgan.WGANGP(mlp(2), mlp(1), d_steps=2, seed=0)
-    model.compile(adam(), adam(), **compile_kwargs)
-    return model, data.make_dataset(points, batch_size=8, seed=0)
+FAMILIES = tiny.FAMILIES
+# 每族的小模型选项 / Tiny-model options per family: 8x8 DCGANs with the
+# factories' dropout; 16x16 CycleGAN and Pix2Pix with one-downsample
+# PatchGANs (and ResNet), so they also fit 8x8 images.
+OPTIONS = {
+    "gan": dict(image_shape=(8, 8, 1), dropout_rate=0.3),
+    "conditional": dict(image_shape=(8, 8, 1), dropout_rate=0.3),
+    "wgangp": dict(image_shape=(8, 8, 1), dropout_rate=0.3),
+    "cyclegan": dict(
+        image_shape=(16, 16, 1), num_downsamples=1, d_downsamples=1
+    ),
+    "pix2pix": dict(image_shape=(16, 16, 1), d_downsamples=1),
+}
 
 
-def build(family, size=16, **compile_kwargs):
-    """A compiled tiny model of ``family`` and a 2-batch data set.
-
-    GAN, ConditionalGAN and WGANGP use the 8x8 DCGAN factories; CycleGAN
-    and Pix2Pix use ``size`` x ``size`` images.
-    """
-    keras.utils.set_random_seed(0)
-    rng = np.random.default_rng(0)
-    small = rng.uniform(-1, 1, (16, 8, 8, 1)).astype("float32")
-    large = rng.uniform(-1, 1, (16, size, size, 1)).astype("float32")
-    if family in ("gan", "wgan_gp"):
-        generator = models.make_dcgan_generator(
-            latent_dim=8, image_shape=(8, 8, 1), base_filters=4
-        )
-        discriminator = models.make_dcgan_discriminator(
-            image_shape=(8, 8, 1), base_filters=4
-        )
-        if family == "gan":
-            model = gans.GAN(generator, discriminator, seed=0)
-        else:
-            model = wgan.WGANGP(generator, discriminator, d_steps=2, seed=0)
-        model.compile(adam(), adam(), **compile_kwargs)
-        return model, data.make_dataset(small, batch_size=8, seed=0)
-    if family == "conditional":
-        model = conditional.ConditionalGAN(
-            conditional.make_conditional_generator(
-                latent_dim=8,
-                num_classes=3,
-                image_shape=(8, 8, 1),
-                base_filters=4,
-                embedding_dim=4,
-            ),
-            conditional.make_conditional_discriminator(
-                num_classes=3, image_shape=(8, 8, 1), base_filters=4
-            ),
-            seed=0,
-        )
-        model.compile(adam(), adam(), **compile_kwargs)
-        labels = np.arange(16) % 3
-        return model, data.make_dataset(small, labels, batch_size=8, seed=0)
-    if family == "cyclegan":
-        networks = [
-            cyclegan.make_resnet_generator(
-                (size, size, 1),
-                base_filters=4,
-                num_downsamples=1,
-                num_residual_blocks=1,
-            )
-            for _ in range(2)
-        ] + [
-            image_to_image.make_patchgan_discriminator(
-                (size, size, 1), base_filters=4, num_downsamples=1
-            )
-            for _ in range(2)
-        ]
-        model = cyclegan.CycleGAN(*networks)
-        model.compile(adam(), adam(), adam(), adam(), **compile_kwargs)
-        dataset = cyclegan.make_unpaired_dataset(large, -large, batch_size=8)
-        return model, dataset
-    model = image_to_image.Pix2Pix(
-        image_to_image.make_unet_generator(
-            (size, size, 1), base_filters=4, num_downsamples=2
-        ),
-        image_to_image.make_patchgan_discriminator(
-            (size, size, 1), (size, size, 1), base_filters=4, num_downsamples=1
-        ),
-    )
-    model.compile(adam(), adam(), **compile_kwargs)
-    pairs = data.make_dataset(large, batch_size=8, seed=0)
-    return model, pairs.map(lambda x: (x, -x))
+def model_and_data(family, **options):
+    """``tiny.model(family)`` with ``OPTIONS`` and two batches of images."""
+    options = {**OPTIONS[family], **options}
+    shape = (16, *options["image_shape"])
+    images = np.random.default_rng(0).uniform(-1, 1, shape)
+    return tiny.model(family, **options), tiny.dataset(family, images, seed=0)
 
 
 def networks_of(model):
@@ -179,7 +84,7 @@ def policy():
 @pytest.mark.parametrize("family", FAMILIES)
 def test_mixed_bfloat16_fit_every_family(family, policy):
     policy("mixed_bfloat16")
-    model, dataset = build(family)
+    model, dataset = model_and_data(family)
     for network in networks_of(model):
         computes = {layer.compute_dtype for layer in network.layers[1:]}
         assert "bfloat16" in computes, network.name
@@ -196,7 +101,7 @@ def test_mixed_bfloat16_fit_every_family(family, policy):
 @pytest.mark.parametrize("family", FAMILIES)
 def test_compile_wraps_optimizers_under_mixed_float16(family, policy):
     policy("mixed_float16")
-    model, _ = build(family)
+    model, _ = model_and_data(family)
     for optimizer in optimizers_of(model):
         assert isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
         assert optimizer.built
@@ -219,12 +124,12 @@ def test_loss_scaled_wraps_only_when_needed(policy):
     assert not gans.needs_loss_scaling(network)
 
 
-@pytest.mark.parametrize("family", ["gan", "wgan_gp", "cyclegan"])
+@pytest.mark.parametrize("family", ["gan", "wgangp", "cyclegan"])
 def test_mixed_float16_fit_on_cpu(family, policy):
     # CPU 上也有 float16 内核（慢，但可用来测试损失缩放）/ The CPU has
     # float16 kernels too: slow, but enough to exercise loss scaling.
     policy("mixed_float16")
-    model, dataset = build(family)
+    model, dataset = model_and_data(family)
     fit_and_check(model, dataset)
     for optimizer in optimizers_of(model):
         assert isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
@@ -238,10 +143,14 @@ def test_jit_compile_one_step_every_family(family):
     # small MLPs check the GAN/cGAN/WGAN-GP train_steps (the conv factories
     # compile in the xla rows of benchmarks/train_step.py); CycleGAN and
     # Pix2Pix keep their own 8x8 conv networks (padding, normalisation).
-    if family in ("gan", "conditional", "wgan_gp"):
-        model, dataset = build_points(family, jit_compile=True)
+    if family in ("gan", "conditional", "wgangp"):
+        model = tiny.model(family, points=True, jit_compile=True)
+        points = np.random.default_rng(0).normal(size=(16, 2))
+        dataset = tiny.dataset(family, points, seed=0)
     else:
-        model, dataset = build(family, size=8, jit_compile=True)
+        model, dataset = model_and_data(
+            family, image_shape=(8, 8, 1), jit_compile=True
+        )
     assert model.jit_compile is True
     fit_and_check(model, dataset.take(1))
 
@@ -265,10 +174,9 @@ def test_gradient_penalty_matches_float32(mode, policy):
 
 def test_train_step_loss_scaling_under_mixed_float16(policy):
     policy("mixed_float16")
-    keras.utils.set_random_seed(0)
-    generator = models.make_mlp_generator(latent_dim=4, output_shape=(2,))
-    discriminator = models.make_mlp_discriminator()
-    g_optimizer, d_optimizer = adam(), adam()
+    generator, discriminator = tiny.networks("mlp", latent_dim=4)
+    g_optimizer = keras.optimizers.Adam(1e-3)
+    d_optimizer = keras.optimizers.Adam(1e-3)
     step = steps.make_train_step(
         generator, discriminator, g_optimizer, d_optimizer, seed=0
     )

@@ -19,9 +19,67 @@ def test_caps_only_in_fast_mode(monkeypatch):
     assert runtime.cap_epochs(50) == 50
     assert runtime.cap_steps(500) == 500
     monkeypatch.setenv("GANCOURSE_FAST", "1")
-    assert runtime.cap_epochs(50) == runtime.FAST_EPOCHS
-    assert runtime.cap_steps(500) == runtime.FAST_STEPS
+    assert runtime.cap_epochs(50) == runtime.BUDGET.limits["epochs"]
+    assert runtime.cap_steps(500) == runtime.BUDGET.limits["steps"]
     assert runtime.cap_iterations(2) == 2
+
+
+def test_budget_announces_the_first_cap_once(monkeypatch):
+    import io
+
+    stream = io.StringIO()
+    budget = runtime.FastBudget(epochs=2, steps=3, stream=stream)
+    monkeypatch.delenv("GANCOURSE_FAST", raising=False)
+    assert budget.epochs(10) == 10
+    assert stream.getvalue() == ""
+    monkeypatch.setenv("GANCOURSE_FAST", "1")
+    assert budget.steps(3) == 3  # Not capped: nothing to say.
+    assert stream.getvalue() == ""
+    assert budget.epochs(10) == 2
+    assert budget.steps(100) == 3
+    assert budget.images(10_000) == 256
+    lines = stream.getvalue().splitlines()
+    assert lines == [
+        "[gancourse] fast mode (GANCOURSE_FAST=1): epochs 10 -> 2; other "
+        "loops are capped the same way. Unset GANCOURSE_FAST for the real "
+        "run."
+    ]
+    with pytest.raises(ValueError, match="kind"):
+        budget.cap("minutes", 3)
+
+
+def test_budget_is_the_only_reader_of_the_variable():
+    from pathlib import Path
+
+    package = Path(runtime.__file__).parent
+    readers = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "GANCOURSE_FAST" in path.read_text(encoding="utf-8")
+        and "environ" in path.read_text(encoding="utf-8")
+    )
+    assert readers == ["runtime.py"]
+
+
+def test_importing_the_package_changes_no_environment_variable():
+    import subprocess
+    import sys
+
+    code = (
+        "import os, json; before = dict(os.environ); import gancourse; "
+        "import gancourse.models, gancourse.training; "
+        "print(json.dumps(sorted(set(os.environ.items()) ^ "
+        "set(before.items()))))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"
 
 
 def test_caps_reject_bad_values():

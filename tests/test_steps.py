@@ -5,21 +5,14 @@ import pytest
 from gancourse import data
 from gancourse import gans
 from gancourse import losses
-from gancourse import models
 from gancourse import steps
-
-
-def make_pair(seed=0):
-    keras.utils.set_random_seed(seed)
-    generator = models.make_mlp_generator(latent_dim=2, hidden_units=(16,))
-    discriminator = models.make_mlp_discriminator(hidden_units=(16,))
-    return generator, discriminator
+from tests import tiny
 
 
 def test_explicit_step_matches_gan_train_step():
     """Both training forms compute the same losses on the same inputs."""
     real = data.make_ring_data(32, seed=1)
-    generator, discriminator = make_pair()
+    generator, discriminator = tiny.networks("mlp")
     step = steps.make_train_step(
         generator,
         discriminator,
@@ -49,7 +42,7 @@ def test_explicit_step_matches_gan_train_step():
 
 
 def test_step_updates_both_networks_and_loop_records_history(capsys):
-    generator, discriminator = make_pair()
+    generator, discriminator = tiny.networks("mlp")
     step = steps.make_train_step(
         generator,
         discriminator,
@@ -68,7 +61,13 @@ def test_step_updates_both_networks_and_loop_records_history(capsys):
     assert (
         history["d_loss"].shape == (2,) and np.isfinite(history["g_loss"]).all()
     )
-    assert "Epoch 2/2 - d_loss:" in capsys.readouterr().out
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" - ")[0] for line in lines] == ["1/2", "2/2"]
+    # 每行是该轮的平均损失 / Each line shows that epoch's mean losses.
+    assert lines[1].endswith(
+        f"d_loss: {history['d_loss'][1]:.4f} - "
+        f"g_loss: {history['g_loss'][1]:.4f}"
+    )
     assert any(
         not np.array_equal(a, b) for a, b in zip(g_before, generator.weights)
     )
@@ -81,7 +80,7 @@ def test_step_updates_both_networks_and_loop_records_history(capsys):
 def test_same_seed_same_losses():
     results = []
     for _ in range(2):
-        generator, discriminator = make_pair(seed=5)
+        generator, discriminator = tiny.networks("mlp", seed=5)
         step = steps.make_train_step(
             generator,
             discriminator,
@@ -95,7 +94,7 @@ def test_same_seed_same_losses():
 
 
 def test_bad_inputs():
-    generator, discriminator = make_pair()
+    generator, discriminator = tiny.networks("mlp")
     optimizer = keras.optimizers.Adam()
     with pytest.raises(ValueError, match="same object"):
         steps.make_train_step(generator, discriminator, optimizer, optimizer)

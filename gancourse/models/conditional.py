@@ -43,17 +43,16 @@ MODES = ("projection", "concat")
 
 
 def check_num_classes(num_classes):
-    """Return ``num_classes`` as an int >= 2, or raise ``ValueError``."""
-    if (
-        isinstance(num_classes, bool)
-        or not isinstance(num_classes, (int, np.integer))
-        or num_classes < 2
-    ):
-        raise ValueError(
-            "`num_classes` must be an int >= 2. "
-            f"Received: num_classes={num_classes!r}"
-        )
-    return int(num_classes)
+    """Return ``num_classes`` as an int >= 2.
+
+    检查类别数：不是整数抛出 ``TypeError``，小于 2 抛出 ``ValueError``。
+    """
+    return runtime.check_int(
+        "num_classes",
+        num_classes,
+        minimum=2,
+        reason="(a class-conditional model needs at least two classes)",
+    )
 
 
 def check_labels(labels, num_classes, num_images=None):
