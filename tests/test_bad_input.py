@@ -257,14 +257,14 @@ CASES = [
         "GAN/shape_mismatch",
         lambda: mismatched_gan((32, 32, 1)),
         VE,
-        r"discriminator's input shape \(32, 32, 1\)\. "
+        r"discriminator input shape \(32, 32, 1\)\. "
         r"Received: generator output shape \(16, 16, 1\)",
     ),
     (
         "GAN/channel_mismatch",
         lambda: mismatched_gan((16, 16, 3)),
         VE,
-        r"discriminator's input shape \(16, 16, 3\)\. "
+        r"discriminator input shape \(16, 16, 3\)\. "
         r"Received: generator output shape \(16, 16, 1\)",
     ),
     (
@@ -418,8 +418,9 @@ CASES = [
         "CycleGAN/shape_mismatch",
         mismatched_cyclegan,
         VE,
-        r"discriminator_x input shape must be \(16, 16, 1\)\. "
-        r"Received: \(32, 32, 1\)",
+        r"discriminator_x input shape must equal the generator_g input "
+        r"\(domain X\) shape \(16, 16, 1\)\. "
+        r"Received: discriminator_x input shape \(32, 32, 1\)",
     ),
     # metrics
     (

@@ -169,6 +169,26 @@ def unpack_pair(data):
     )
 
 
+def check_shape(name, tensor, expected, against):
+    """Raise ``ValueError`` unless ``tensor``'s sample shape is ``expected``.
+
+    检查两个网络之间的接口形状是否一致（不含批次维）。
+
+    Args:
+        name: what ``tensor`` is, e.g. "generator output".
+        tensor: a symbolic input or output of a functional model.
+        expected: the sample shape it must have.
+        against: what ``expected`` is, e.g. "discriminator input".
+    """
+    expected = tuple(expected)
+    received = tuple(tensor.shape[1:])
+    if received != expected:
+        raise ValueError(
+            f"The {name} shape must equal the {against} shape {expected}. "
+            f"Received: {name} shape {received}"
+        )
+
+
 def check_network(name, model):
     """Raise ``TypeError`` unless ``model`` is a ``keras.Model``."""
     if not isinstance(model, keras.Model):

@@ -18,6 +18,7 @@ from gancourse import losses
 from gancourse import runtime
 from gancourse.training.base import AdversarialModel
 from gancourse.training.base import check_network
+from gancourse.training.base import check_shape
 from gancourse.training.base import unpack_pair
 
 
@@ -78,18 +79,15 @@ class CycleGAN(AdversarialModel):
             check_network(name, network)
         shape_x = tuple(generator_g.inputs[0].shape[1:])
         shape_y = tuple(generator_g.outputs[0].shape[1:])
-        checks = (
-            ("generator_f output", generator_f.outputs[0], shape_x),
-            ("generator_f input", generator_f.inputs[0], shape_y),
-            ("discriminator_x input", discriminator_x.inputs[0], shape_x),
-            ("discriminator_y input", discriminator_y.inputs[0], shape_y),
+        x, y = "generator_g input (domain X)", "generator_g output (domain Y)"
+        check_shape("generator_f output", generator_f.outputs[0], shape_x, x)
+        check_shape("generator_f input", generator_f.inputs[0], shape_y, y)
+        check_shape(
+            "discriminator_x input", discriminator_x.inputs[0], shape_x, x
         )
-        for label, tensor, expected in checks:
-            if tuple(tensor.shape[1:]) != expected:
-                raise ValueError(
-                    f"The {label} shape must be {expected}. Received: "
-                    f"{tuple(tensor.shape[1:])}"
-                )
+        check_shape(
+            "discriminator_y input", discriminator_y.inputs[0], shape_y, y
+        )
         lambda_cycle = runtime.check_non_negative("lambda_cycle", lambda_cycle)
         lambda_identity = runtime.check_non_negative(
             "lambda_identity", lambda_identity

@@ -21,6 +21,7 @@ from gancourse import runtime
 from gancourse.latent import fixed_noise
 from gancourse.training.base import AdversarialModel
 from gancourse.training.base import check_network
+from gancourse.training.base import check_shape
 
 
 def latent_dim_of(generator):
@@ -54,13 +55,12 @@ def check_models(generator, discriminator, latent_dim=None):
             "`latent_dim` must match the generator's input width "
             f"({expected}). Received: latent_dim={latent_dim}"
         )
-    g_out = tuple(generator.outputs[0].shape[1:])
-    d_in = tuple(discriminator.inputs[0].shape[1:])
-    if g_out != d_in:
-        raise ValueError(
-            "The generator's output shape must equal the discriminator's "
-            f"input shape {d_in}. Received: generator output shape {g_out}"
-        )
+    check_shape(
+        "generator output",
+        generator.outputs[0],
+        discriminator.inputs[0].shape[1:],
+        against="discriminator input",
+    )
     return expected
 
 

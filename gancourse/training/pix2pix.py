@@ -14,6 +14,7 @@ from gancourse import losses
 from gancourse import runtime
 from gancourse.training.base import AdversarialModel
 from gancourse.training.base import check_network
+from gancourse.training.base import check_shape
 from gancourse.training.base import unpack_pair
 
 
@@ -58,13 +59,12 @@ class Pix2Pix(AdversarialModel):
                 "`discriminator` must be conditional: inputs [source, "
                 f"target]. Received: {len(discriminator.inputs)} input(s)"
             )
-        g_out = tuple(generator.outputs[0].shape[1:])
-        d_target = tuple(discriminator.inputs[1].shape[1:])
-        if g_out != d_target:
-            raise ValueError(
-                "The generator's output shape must equal the discriminator's "
-                f"target input shape {d_target}. Received: {g_out}"
-            )
+        check_shape(
+            "generator output",
+            generator.outputs[0],
+            discriminator.inputs[1].shape[1:],
+            against="discriminator target input",
+        )
         self.generator = generator
         self.discriminator = discriminator
         self.lambda_l1 = runtime.check_non_negative("lambda_l1", lambda_l1)
