@@ -115,14 +115,18 @@ def apply_update(optimizer, network, tape, loss):
 
     Args:
         optimizer: the network's optimizer (after ``loss_scaled``).
-        network: the ``keras.Model`` to update (its trainable weights).
+        network: the ``keras.Model`` (or layer) to update, or a list of
+            variables (the image that style transfer optimises).
         tape: the ``tf.GradientTape`` that recorded ``loss``.
         loss: scalar loss tensor of this replica's batch.
     """
     replicas = tf.distribute.get_strategy().num_replicas_in_sync
     factor = 1.0 if replicas == 1 else 1.0 / replicas
     upstream = optimizer.scale_loss(tf.constant(factor, loss.dtype))
-    weights = network.trainable_weights
+    if isinstance(network, (list, tuple)):
+        weights = list(network)
+    else:
+        weights = network.trainable_weights
     grads = tape.gradient(loss, weights, output_gradients=upstream)
     optimizer.apply(grads, weights)
 

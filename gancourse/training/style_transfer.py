@@ -25,6 +25,7 @@ from gancourse import runtime
 from gancourse.losses import perceptual
 from gancourse.models import vgg
 from gancourse.training import progress
+from gancourse.training.base import apply_update
 
 
 def make_style_transfer_step(
@@ -116,8 +117,7 @@ def make_style_transfer_step(
                 (style_weight, content_weight, tv_weight),
                 normalize,
             )
-        gradient = tape.gradient(logs["loss"], image)
-        optimizer.apply_gradients([(gradient, image)])
+        apply_update(optimizer, [image], tape, logs["loss"])
         # 保持像素在 [-1, 1] / Keep the pixels in the valid range.
         image.assign(tf.clip_by_value(image, -1.0, 1.0))
         return logs
@@ -320,8 +320,7 @@ def train_feed_forward_stylizer(
             logs = perceptual.perceptual_losses(
                 extractor, stylised, style_grams, targets, weights, True
             )
-        gradients = tape.gradient(logs["loss"], transformer.trainable_weights)
-        optimizer.apply_gradients(zip(gradients, transformer.trainable_weights))
+        apply_update(optimizer, transformer, tape, logs["loss"])
         return logs
 
     rng = np.random.default_rng(int(seed))
