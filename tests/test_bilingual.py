@@ -80,9 +80,17 @@ def language_ratio(text):
 
 
 def comparable_length(text):
-    """True if Chinese and English have comparable length (or text is short)."""
+    """True if a cell's prose holds both languages, of comparable length.
+
+    Cells too short for a ratio (under MIN_TOKENS tokens) need only hold
+    both languages, unless their prose is a few characters at most.
+    """
     ratio, tokens = language_ratio(text)
-    return tokens < MIN_TOKENS or MIN_RATIO <= ratio <= MAX_RATIO
+    if tokens < MIN_TOKENS:
+        body = prose(text)
+        both = bool(CJK.search(body)) and bool(WORD.search(body))
+        return len(body.strip()) <= 15 or both
+    return MIN_RATIO <= ratio <= MAX_RATIO
 
 
 def heading_is_bilingual(line):
@@ -157,7 +165,9 @@ def test_checks_can_fail():
         "The generator maps noise to images; the discriminator judges "
         "whether an image is real."
     )
-    assert comparable_length("见上 / See above.")  # Too short to judge.
+    assert comparable_length("见上 / See above.")  # Too short for a ratio.
+    assert not comparable_length("Only English words in this cell here.")
+    assert not comparable_length("这个单元格只有中文，没有任何英文单词。")
     assert not heading_is_bilingual("## Results")
     assert not heading_is_bilingual("## 结果")
     assert heading_is_bilingual("## 结果 / Results")

@@ -32,31 +32,8 @@ def _tags(cell):
     return set(cell.get("metadata", {}).get("tags", []))
 
 
-def is_bilingual(text):
-    """Chinese and English both present in a prose markdown cell."""
-    prose = re.sub(
-        r"\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|\(https?://[^)]*\)|<[^>]+>",
-        "",
-        text,
-        flags=re.S,
-    )
-    if len(prose.strip()) <= 15:
-        return True
-    chinese = len(re.findall(r"[\u4e00-\u9fff]", prose))
-    english = len(re.findall(r"[A-Za-z]{3,}", prose))
-    return chinese > 0 and english > 0
-
-
 def test_lessons_exist():
     assert len(LESSONS) >= 2
-
-
-def test_bilingual_checker_can_fail():
-    assert not is_bilingual("Only English words in this markdown cell here.")
-    assert not is_bilingual(
-        "这个单元格只有中文，没有任何英文单词。这里还有更多中文。"
-    )
-    assert is_bilingual("生成对抗网络 / Generative adversarial networks")
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
@@ -105,16 +82,6 @@ def test_no_stored_errors_and_training_cells_tagged(path):
             assert "nbval-ignore-output" in tags, (
                 f"cell {index} trains a model: tag it nbval-ignore-output"
             )
-
-
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
-def test_prose_cells_are_bilingual(path):
-    bad = [
-        index
-        for index, cell in enumerate(_load(path)["cells"])
-        if cell["cell_type"] == "markdown" and not is_bilingual(_source(cell))
-    ]
-    assert not bad, f"markdown cells without both Chinese and English: {bad}"
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
