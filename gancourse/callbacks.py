@@ -7,6 +7,8 @@
 - ``NonFiniteGuard``: stop ``fit`` with a clear error on a NaN/Inf loss;
 - ``TrainingCheckpoint``: save the full training state every epoch and
   resume from it with ``fit(..., initial_epoch=saver.restore(model, data))``;
+- ``TensorBoardLogger``: losses, learning rates and samples for
+  TensorBoard;
 - ``FIDCallback`` (from ``gancourse.metrics``): FID during training.
 """
 
@@ -28,6 +30,7 @@ from gancourse.checkpoint import training_objects
 from gancourse.data.pipelines import fit_iterators_per_epoch
 from gancourse.data.pipelines import skip_epochs
 from gancourse.latent import fixed_noise
+from gancourse.metrics.callback import FIDCallback  # noqa: F401
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -294,3 +297,70 @@ class TrainingCheckpoint(keras.callbacks.Callback):
             self._noise.assign(self.sample_grid.noise)
         checkpointer.save(done)
         self.epoch = done
+
+
+class TensorBoardLogger(keras.callbacks.Callback):
+    """Write a GAN's losses, learning rates and samples for TensorBoard.
+
+    把 GAN 的损失、学习率和样本网格写成 TensorBoard 日志。
+
+    Written with TensorFlow's own summary API (``tf.summary``) into
+    ``log_dir``; view them with ``tensorboard --logdir runs/`` (``pip
+    install tensorboard``). Tags:
+
+    - ``batch/<loss>`` every ``every_steps`` generator updates (the x axis
+      is the generator optimizer's step count);
+    - ``epoch/<loss>`` after every epoch (x axis: the epoch);
+    - ``learning_rate/<optimizer>`` for every optimizer of the model;
+    - ``samples``: the fixed-noise grid of ``sample_grid``, once per epoch.
+
+    Args:
+        log_dir: folder of the event files (created on first write).
+        sample_grid: optional ``SampleGrid`` whose fixed noise is drawn.
+        every_steps: how often the per-step losses are written.
+    """
+
+    def __init__(self, log_dir, sample_grid=None, every_steps=50):
+        super().__init__()
+        try:
+            import tensorboard  # noqa: F401 (tf.summary needs it)
+        except ImportError:
+            raise ImportError(
+                "TensorBoardLogger needs the tensorboard package: run `pip "
+                "install tensorboard`. (需要先安装 tensorboard：pip install "
+                "tensorboard。)"
+            ) from None
+        self.log_dir = Path(log_dir)
+        self.sample_grid = sample_grid
+        self.every_steps = runtime.check_int("every_steps", every_steps, 1)
+        self.writer = None
+
+    def on_train_begin(self, logs=None):
+        if self.writer is None:
+            self.writer = tf.summary.create_file_writer(str(self.log_dir))
+
+    def on_train_batch_end(self, batch, logs=None):
+        step = global_step(self.model)
+        if step is None or step % self.every_steps:
+            return
+        with self.writer.as_default(step=step):
+            for name, value in (logs or {}).items():
+                tf.summary.scalar(f"batch/{name}", float(value))
+
+    def on_epoch_end(self, epoch, logs=None):
+        with self.writer.as_default(step=epoch + 1):
+            for name, value in (logs or {}).items():
+                tf.summary.scalar(f"epoch/{name}", float(value))
+            for name, value in sorted(vars(self.model).items()):
+                if isinstance(value, keras.optimizers.Optimizer):
+                    rate = keras.ops.convert_to_numpy(value.learning_rate)
+                    tf.summary.scalar(f"learning_rate/{name}", float(rate))
+            if self.sample_grid is not None:
+                if self.sample_grid.model is None:
+                    self.sample_grid.set_model(self.model)
+                grid = plotting.image_grid(self.sample_grid.sample())
+                tf.summary.image("samples", grid[np.newaxis], step=epoch + 1)
+        self.writer.flush()
+
+    def on_train_end(self, logs=None):
+        self.writer.flush()

@@ -286,7 +286,12 @@ def train_dcgan(args):
         dataset,
         epochs=total,
         initial_epoch=done,
-        callbacks=[saver, callbacks.NonFiniteGuard(), grid],
+        callbacks=[
+            saver,
+            callbacks.NonFiniteGuard(),
+            grid,
+            callbacks.TensorBoardLogger(out / "tensorboard", grid),
+        ],
         verbose=2,
     )
     seconds = time.perf_counter() - start
@@ -319,6 +324,7 @@ def train_dcgan(args):
         "discriminator.keras",
         "summary.json",
         "checkpoints",
+        "tensorboard",
     ):
         print(f"  {out / name}")
     return summary

@@ -58,6 +58,13 @@ def test_resume_continues_bit_exactly(data_dir, tmp_path, capsys):
 
     assert Image.open(out / "training.gif").n_frames == 4
     assert json.loads((out / "summary.json").read_text())["epochs"] == 3
+    # TensorBoard：两次运行的每轮损失都写在同一个目录 / Both runs append
+    # their epoch losses to one TensorBoard folder.
+    from tests.test_tensorboard import read_events
+
+    events = read_events(out / "tensorboard")
+    assert [step for step, _ in events["epoch/d_loss"]] == [1, 2, 3]
+    assert [step for step, _ in events["samples"]] == [1, 2, 3]
     # 已经训练够了：什么也不做 / Already done: nothing to do, exit 0.
     assert run(data_dir, out, "--epochs", "2", "--resume") == 0
     assert "Nothing to do" in capsys.readouterr().out
