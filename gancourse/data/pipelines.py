@@ -132,11 +132,20 @@ def fit_iterators_per_epoch():
     of a model that records its last batch, on a small reshuffling data set
     of known length (like ``make_dataset``'s), compared with the orders of
     successive iterators of an identical data set. Nothing mirrors Keras
-    internals, so a Keras release that changes the count stays exact.
+    internals, so a Keras release that changes the count stays exact. The
+    probe runs in its own thread, so a caller inside a ``tf.distribute``
+    strategy scope (scopes are per thread) does not distribute it.
 
     Returns:
         int >= 1.
     """
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_measure_fit_iterators).result()
+
+
+def _measure_fit_iterators():
     import keras
     import tensorflow as tf
 
