@@ -5,7 +5,7 @@ EPOCHS ?= 5
 OUT ?= runs/dcgan
 PY := .venv/bin/python
 
-.PHONY: setup train test lessons notebooks student
+.PHONY: setup train test lessons notebooks student site site-test
 
 setup:
 	bash tools/setup.sh
@@ -31,3 +31,13 @@ notebooks: setup
 # Student copies: solution cells -> TODO stubs, outputs cleared (build/student/).
 student: setup
 	$(PY) -m gancourse.course.assign lessons/ build/student/
+
+# Course website from the committed notebooks and their stored outputs
+# (nothing is executed): build/site/. View: python -m http.server -d build/site
+site: setup
+	$(PY) tools/build_site.py
+
+# The site in headless Chromium (rebuilt first when a source is newer);
+# screenshots in build/site-test/. `make test` runs tests/test_site.py too.
+site-test: setup
+	$(PY) -m pytest -p no:cacheprovider -q tests/test_site.py

@@ -17,6 +17,19 @@ if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null; 
   fi
 fi
 
+# Headless Chromium (and a CJK font for its screenshots) for the course-site
+# test, tests/test_site.py; without it that test skips, except under CI.
+if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || \
+     [ ! -d /usr/share/fonts/truetype/wqy ]; } && command -v apt-get >/dev/null; then
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo -n"; fi
+  echo "setup: installing Debian packages chromium chromium-driver fonts-wqy-microhei (site test)"
+  if ! { $SUDO apt-get update -qq && \
+         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei; } >/dev/null; then
+    echo "setup: could not install chromium; tests/test_site.py will skip (and fail under CI)" >&2
+  fi
+fi
+
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv"
   "$PYTHON" -m venv .venv
