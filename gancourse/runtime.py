@@ -40,9 +40,9 @@ class FastBudget:
         stream: where the one-line notice goes (default ``sys.stderr``).
 
     Example:
-        >>> budget = FastBudget(epochs=1)
-        >>> budget.epochs(20) in (1, 20)
-        True
+        >>> budget = FastBudget(epochs=2)
+        >>> budget.limits["epochs"], budget.limits["steps"]
+        (2, 3)
     """
 
     def __init__(
