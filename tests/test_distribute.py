@@ -1,10 +1,10 @@
 """MirroredStrategy over two logical CPU devices, in a fresh process.
 
-One subprocess trains GAN, ConditionalGAN, WGANGP, CycleGAN, Pix2Pix and
-the explicit ``steps.make_train_step`` step for one step on one global batch
-of 64, once with ``OneDeviceStrategy`` and once with ``MirroredStrategy``
-over two logical CPUs (32 samples per replica), and checks that all weights
-AND the reported losses agree.
+One subprocess trains GAN (also with an EMA generator), ConditionalGAN,
+WGANGP, CycleGAN, Pix2Pix and the explicit ``steps.make_train_step`` step
+for one step on one global batch of 64, once with ``OneDeviceStrategy``
+and once with ``MirroredStrategy`` over two logical CPUs (32 samples per
+replica), and checks that all weights AND the reported losses agree.
 
 Why exact agreement is possible although the steps draw random numbers:
 every replica reads the same ``SeedGenerator`` state, so the models draw
@@ -47,11 +47,17 @@ def test_mirrored_strategy_matches_single_device():
             # 16 单元 tanh MLP、SGD(0.1)、不打乱的一整批 / 16-unit tanh
             # MLPs, SGD(0.1), one unshuffled global batch.
             options = dict(lambda_l1=10.0) if name == "pix2pix" else {}
+            if name == "gan-ema":
+                # EMA 生成器在副本上下文中更新 / The EMA generator is
+                # updated from inside the replica function.
+                name, options = "gan", dict(ema_decay=0.5)
             model = tiny.model(name, points=True, units=16, optimizer="sgd",
                                learning_rate=0.1, **options)
             dataset = tiny.dataset(name, points, seed=0, batch_size=64,
                                    shuffle=False)
             weights = model.trainable_weights
+            if options.get("ema_decay"):
+                weights = weights + model.ema_generator.weights
             initial = [np.array(w) for w in weights]
             history = model.fit(dataset, epochs=1, verbose=0).history
             logs = {name: values[0] for name, values in history.items()}
@@ -87,7 +93,7 @@ def test_mirrored_strategy_matches_single_device():
         mirrored = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
         assert mirrored.num_replicas_in_sync == 2
         single = tf.distribute.OneDeviceStrategy("/cpu:0")
-        for name in tiny.FAMILIES + ("step",):
+        for name in tiny.FAMILIES + ("gan-ema", "step"):
             initial, one, logs_one = run(name, single)
             _, two, logs_two = run(name, mirrored)
             # Training moved the weights (so equality is not trivial);

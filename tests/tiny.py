@@ -51,10 +51,10 @@ POINTS_OPTIONS = dict(units=8)
 
 # 传给模型构造函数的选项 / Options passed on to the model's constructor.
 MODEL_OPTIONS = {
-    "gan": ("d_steps",),
-    "mlp": ("d_steps",),
-    "conditional": ("d_steps",),
-    "wgangp": ("d_steps", "gp_weight"),
+    "gan": ("d_steps", "ema_decay"),
+    "mlp": ("d_steps", "ema_decay"),
+    "conditional": ("d_steps", "ema_decay"),
+    "wgangp": ("d_steps", "gp_weight", "ema_decay"),
     "pix2pix": ("lambda_l1",),
     "cyclegan": ("lambda_cycle", "lambda_identity", "pool_size"),
 }

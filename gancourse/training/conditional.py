@@ -96,7 +96,7 @@ class ConditionalGAN(GAN):
         self.num_classes = found.pop()
 
     def call(self, inputs, training=False):
-        return self.generator(inputs, training=training)
+        return self.generator_for(training)(inputs, training=training)
 
     def unpack_batch(self, data):
         if not isinstance(data, (tuple, list)) or len(data) < 2:
@@ -117,7 +117,7 @@ class ConditionalGAN(GAN):
         condition = check_labels(condition, self.num_classes, num_images)
         # Keras 不接受张量与数组混合的输入 / Keras rejects mixed inputs.
         z, condition = _as_tensors(z, condition)
-        return self.generator([z, condition], training=training)
+        return self.generator_for(training)([z, condition], training=training)
 
     def discriminate(self, images, condition, training=True):
         images, condition = _as_tensors(images, condition)

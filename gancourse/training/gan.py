@@ -19,6 +19,7 @@ from keras import ops
 from gancourse import losses
 from gancourse import runtime
 from gancourse.latent import fixed_noise
+from gancourse.training import ema
 from gancourse.training.base import AdversarialModel
 from gancourse.training.base import check_network
 from gancourse.training.base import check_shape
@@ -75,6 +76,11 @@ class GAN(AdversarialModel):
         latent_dim: optional, checked against the generator's input.
         d_steps: discriminator updates per generator update (n_critic).
         seed: int seed of the model's ``keras.random.SeedGenerator``.
+        ema_decay: optional float in [0, 1): keep ``ema_generator``, an
+            exponential moving average of the generator's weights updated
+            after every generator step (see ``gancourse.training.ema``);
+            ``generate``, ``SampleGrid`` and other inference-mode sampling
+            then use it. None: no average.
 
     Example::
 
@@ -95,6 +101,7 @@ class GAN(AdversarialModel):
         latent_dim=None,
         d_steps=1,
         seed=None,
+        ema_decay=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -102,6 +109,13 @@ class GAN(AdversarialModel):
         self.generator = generator
         self.discriminator = discriminator
         self.d_steps = runtime.check_int("d_steps", d_steps, minimum=1)
+        if ema_decay is not None:
+            ema_decay = ema.check_decay(ema_decay)
+        self.ema_decay = ema_decay
+        # 检查点会保存它（它是模型属性）/ Checkpoints save it (an attribute).
+        self.ema_generator = (
+            None if ema_decay is None else ema.make_average(generator)
+        )
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
@@ -143,7 +157,16 @@ class GAN(AdversarialModel):
         return [self.d_loss_tracker, self.g_loss_tracker]
 
     def call(self, z, training=False):
-        return self.generator(z, training=training)
+        return self.generator_for(training)(z, training=training)
+
+    def generator_for(self, training):
+        """The network to run: G while training, else the EMA one if kept.
+
+        训练时用生成器本身；推理时若有 EMA 生成器则用它。
+        """
+        if training or self.ema_generator is None:
+            return self.generator
+        return self.ema_generator
 
     def sample_latent(self, batch_size):
         """Draw standard normal noise of shape (batch_size, latent_dim).
@@ -164,7 +187,7 @@ class GAN(AdversarialModel):
         """
         num_images = runtime.check_int("num_images", num_images, minimum=1)
         z = self.latent_batch(num_images, seed)
-        return ops.convert_to_numpy(self.generator(z, training=False))
+        return ops.convert_to_numpy(self.generate_fake(z, None, training=False))
 
     def latent_batch(self, num_images, seed=None):
         """Noise for ``num_images`` samples (seeded NumPy draws if ``seed``).
@@ -183,7 +206,7 @@ class GAN(AdversarialModel):
         return data, None
 
     def generate_fake(self, z, condition, training=True):
-        return self.generator(z, training=training)
+        return self.generator_for(training)(z, training=training)
 
     def discriminate(self, images, condition, training=True):
         return self.discriminator(images, training=training)
@@ -234,8 +257,14 @@ class GAN(AdversarialModel):
             fake_logits = self.discriminate(fake, condition, training=True)
             g_loss = self.loss_pair.generator(fake_logits)
         self.update(self.g_optimizer, self.generator, tape, g_loss)
+        if self.ema_generator is not None:
+            ema.update_average(
+                self.ema_generator,
+                self.generator,
+                ema.decay_at(self.g_optimizer.iterations, self.ema_decay),
+            )
 
         # 3. 记录指标 / Report metrics.
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
-        return {m.name: m.result() for m in self.metrics}
+        return self.metric_logs()
