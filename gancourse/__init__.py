@@ -7,7 +7,9 @@ factories), ``losses`` (pure functions), ``training`` (the GANs as
 ``keras.Model`` subclasses and explicit loops), ``metrics`` (FID, KID,
 precision/recall...), ``course`` (exercise checkers, student copies). Beside
 them: ``runtime`` (seeding, fast mode), ``images``, ``layers``, ``latent``,
-``callbacks``, ``checkpoint``, ``plotting`` and the ``cli``.
+``grids``, ``callbacks``, ``checkpoint``, ``plotting``, ``distribute``
+(strategies, multi-worker), and the command line: ``recipes`` (what each
+family trains), ``runs`` (the run folder) and ``cli``.
 
 Importing ``gancourse`` is cheap: submodules and the names below load on
 first use, so ``python -m gancourse --help`` does not start TensorFlow.
@@ -23,6 +25,8 @@ _SUBMODULES = (
     "cli",
     "course",
     "data",
+    "distribute",
+    "grids",
     "images",
     "latent",
     "layers",
@@ -30,6 +34,8 @@ _SUBMODULES = (
     "metrics",
     "models",
     "plotting",
+    "recipes",
+    "runs",
     "runtime",
     "training",
     # 旧路径（兼容）/ Old paths, kept working.
@@ -56,6 +62,7 @@ _NAMES = {
     "NonFiniteLossError": "gancourse.checkpoint",
     "Pix2Pix": "gancourse.training.pix2pix",
     "SampleGrid": "gancourse.callbacks",
+    "TranslationGrid": "gancourse.callbacks",
     "TrainingCheckpoint": "gancourse.callbacks",
     "WGANGP": "gancourse.training.wgan",
     "fast_mode": "gancourse.runtime",

@@ -2,8 +2,9 @@
 
 课程用到的 Keras 回调：样本网格、NaN 守卫、断点续训与 FID。
 
-- ``SampleGrid``: a grid from the same fixed noise after every epoch (and
-  its GIF);
+- ``SampleGrid`` / ``TranslationGrid`` (from ``gancourse.grids``): a grid
+  from the same fixed noise (or the same source images) after every epoch,
+  and its GIF;
 - ``NonFiniteGuard``: stop ``fit`` with a clear error on a NaN/Inf loss;
 - ``TrainingCheckpoint``: save the full training state every epoch and
   resume from it with ``fit(..., initial_epoch=saver.restore(model, data))``;
@@ -29,113 +30,9 @@ from gancourse.checkpoint import latest_epoch
 from gancourse.checkpoint import training_objects
 from gancourse.data.pipelines import fit_iterators_per_epoch
 from gancourse.data.pipelines import skip_epochs
-from gancourse.latent import fixed_noise
+from gancourse.grids import SampleGrid  # noqa: F401
+from gancourse.grids import TranslationGrid  # noqa: F401
 from gancourse.metrics.callback import FIDCallback  # noqa: F401
-
-
-class SampleGrid(keras.callbacks.Callback):
-    """Generate a grid from the same fixed noise after every epoch.
-
-    每轮结束后用同一组固定噪声生成一张样本网格。
-
-    Fixed noise makes progress visible: each frame shows the same z's, so
-    changes come from training, not from sampling.
-
-    Args:
-        num_images: images per grid.
-        seed: NumPy seed of the fixed noise.
-        out_dir: optional folder; each grid is saved as ``epoch_NNN.png``.
-        condition: optional condition passed to ``model.generate_fake``
-            (class labels for a conditional GAN).
-        generator: optional generator to use instead of ``self.model``'s
-            (for the explicit loop, call ``on_epoch_end`` yourself).
-        num_cols: images per row.
-
-    Attributes:
-        grids: list of uint8 grids, one per epoch (plus epoch 0 before
-            training when ``include_initial`` is True).
-    """
-
-    def __init__(
-        self,
-        num_images=16,
-        seed=0,
-        out_dir=None,
-        condition=None,
-        generator=None,
-        num_cols=None,
-        include_initial=True,
-    ):
-        super().__init__()
-        self.num_images = runtime.check_int("num_images", num_images, minimum=1)
-        self.seed = seed
-        self.out_dir = Path(out_dir) if out_dir is not None else None
-        self.condition = condition
-        self.explicit_generator = generator
-        self.num_cols = num_cols
-        self.include_initial = include_initial
-        self.noise = None
-        self.grids = []
-
-    def _generator(self):
-        return self.explicit_generator or self.model.generator
-
-    def ensure_noise(self):
-        if self.noise is None:
-            latent_dim = int(self._generator().inputs[0].shape[-1])
-            self.noise = fixed_noise(self.num_images, latent_dim, self.seed)
-
-    def sample(self):
-        """Generate the fixed-noise images now (NumPy, in [-1, 1])."""
-        self.ensure_noise()
-        model = None if self.explicit_generator else self.model
-        if model is not None and hasattr(model, "generate_fake"):
-            images = model.generate_fake(
-                self.noise, self.condition, training=False
-            )
-        else:
-            images = self._generator()(self.noise, training=False)
-        return keras.ops.convert_to_numpy(images)
-
-    def _record(self, label):
-        grid = plotting.image_grid(self.sample(), num_cols=self.num_cols)
-        self.grids.append(grid)
-        if self.out_dir is not None:
-            plotting.save_image(grid, self.out_dir / f"epoch_{label:03d}.png")
-
-    def on_train_begin(self, logs=None):
-        if self.include_initial and not self.grids:
-            self._record(0)
-
-    def on_epoch_end(self, epoch, logs=None):
-        self._record(epoch + 1)
-
-    def reload(self, epochs_done):
-        """Read back the PNG grids of epochs 0..``epochs_done`` (on resume).
-
-        续训时从 ``out_dir`` 读回第 0..``epochs_done`` 轮的网格图片。
-
-        Returns:
-            int: the number of grids read (0 without ``out_dir``).
-        """
-        from PIL import Image
-
-        if self.out_dir is None:
-            return 0
-        self.grids = []
-        for epoch in range(int(epochs_done) + 1):
-            path = self.out_dir / f"epoch_{epoch:03d}.png"
-            if path.is_file():
-                with Image.open(path) as image:
-                    array = np.asarray(image)
-                if array.ndim == 2:
-                    array = array[..., np.newaxis]
-                self.grids.append(array)
-        return len(self.grids)
-
-    def save_gif(self, path, duration=0.4):
-        """Write the grids recorded so far as an animated GIF."""
-        return plotting.save_gif(self.grids, path, duration=duration)
 
 
 class NonFiniteGuard(keras.callbacks.Callback):
@@ -168,6 +65,18 @@ class NonFiniteGuard(keras.callbacks.Callback):
         )
 
 
+def _scratch_folder(model, saver):
+    """Where a non-chief worker writes its copy of a checkpoint (or None).
+
+    多机训练中非主节点写检查点的临时目录；单进程训练返回 None。
+    """
+    strategy = model.distribute_strategy
+    if strategy.extended.should_checkpoint:
+        return None
+    task = strategy.cluster_resolver.task_id
+    return saver.directory.parent / f".checkpoints-worker-{task}"
+
+
 class TrainingCheckpoint(keras.callbacks.Callback):
     """Save a course GAN's full training state every epoch; resume from it.
 
@@ -189,7 +98,10 @@ class TrainingCheckpoint(keras.callbacks.Callback):
     callback has not restored, or if ``initial_epoch`` disagrees with
     them. The checkpoint of an epoch whose losses are NaN/Inf is not
     written. Exact resume assumes ``fit`` without ``steps_per_epoch`` on a
-    data set of known length (as ``make_dataset`` builds).
+    data set of known length (as ``make_dataset`` builds). In a
+    multi-worker run only the chief writes into ``directory``; the other
+    workers take part in every save through a scratch folder and restore
+    from ``directory`` (on a shared file system).
 
     Args:
         directory: folder of the checkpoints.
@@ -295,7 +207,7 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         checkpointer = self._checkpointer_for(self.model)
         if self._noise is not None:
             self._noise.assign(self.sample_grid.noise)
-        checkpointer.save(done)
+        checkpointer.save(done, scratch=_scratch_folder(self.model, self))
         self.epoch = done
 
 
@@ -358,7 +270,10 @@ class TensorBoardLogger(keras.callbacks.Callback):
             if self.sample_grid is not None:
                 if self.sample_grid.model is None:
                     self.sample_grid.set_model(self.model)
-                grid = plotting.image_grid(self.sample_grid.sample())
+                grid = plotting.image_grid(
+                    self.sample_grid.sample(),
+                    num_cols=self.sample_grid.num_cols,
+                )
                 tf.summary.image("samples", grid[np.newaxis], step=epoch + 1)
         self.writer.flush()
 

@@ -23,6 +23,7 @@ pipeline's business: see ``gancourse.data.skip_epochs``.
 
 import math
 import re
+import shutil
 import warnings
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def global_step(model):
     for name in ("g_optimizer", "optimizer"):
         optimizer = getattr(model, name, None)
         if isinstance(optimizer, keras.optimizers.Optimizer):
-            return int(optimizer.iterations)
+            return int(optimizer.iterations.numpy())
     return None
 
 
@@ -239,10 +240,18 @@ class Checkpointer:
             )
         return self._manager
 
-    def save(self, epoch):
+    def save(self, epoch, scratch=None):
         """Save the state after ``epoch`` epochs as ``ckpt-<epoch>``.
 
         保存第 ``epoch`` 轮结束后的状态。
+
+        Args:
+            epoch: epochs done.
+            scratch: optional folder to write into instead, deleted right
+                after. In a multi-worker run every worker must take part in
+                a save (it may run collective ops), but only the chief may
+                write the real checkpoint; the others write to a scratch
+                folder (as ``keras.callbacks.BackupAndRestore`` does).
 
         Returns:
             str: the checkpoint prefix written.
@@ -252,6 +261,13 @@ class Checkpointer:
             raise ValueError(f"`epoch` must be >= 0. Received: epoch={epoch}")
         self.epoch.assign(epoch)
         try:
+            if scratch is not None:
+                manager = tf.train.CheckpointManager(
+                    self.checkpoint, str(scratch), max_to_keep=1
+                )
+                prefix = manager.save(checkpoint_number=epoch)
+                shutil.rmtree(scratch, ignore_errors=True)
+                return prefix
             return self.manager.save(checkpoint_number=epoch)
         except (OSError, tf.errors.OpError) as error:
             raise OSError(
