@@ -26,6 +26,7 @@ import tensorflow as tf
 from keras import ops
 
 from gancourse import runtime
+from gancourse.distribute import is_multi_worker
 
 
 def needs_loss_scaling(*models):
@@ -247,6 +248,22 @@ class AdversarialModel(keras.Model):
         对 ``network`` 做一次梯度更新。
         """
         apply_update(optimizer, network, tape, loss)
+
+    def metric_logs(self):
+        """The logs a ``train_step`` returns: every metric's result.
+
+        ``train_step`` 返回的日志：每个指标的当前值。
+
+        Under ``MultiWorkerMirroredStrategy`` with several workers, Keras 3
+        reduces the logs with ``strategy.reduce("MEAN", value, axis=0)``,
+        which fails on scalars (tensorflow/tensorflow#72388); there each
+        value gets a leading axis of length 1 and Keras reduces it back to
+        the mean over replicas (a scalar).
+        """
+        logs = {m.name: m.result() for m in self.metrics}
+        if is_multi_worker(self.distribute_strategy):
+            logs = {name: ops.reshape(v, (1,)) for name, v in logs.items()}
+        return logs
 
     def draw_for_replica(self, draw, batch_size):
         """``draw_for_replica(draw, batch_size)`` (replica-aware noise)."""

@@ -225,7 +225,7 @@ class CycleGAN(AdversarialModel):
         # 3. 记录指标 / Report metrics.
         for name, value in results.items():
             self.trackers[name].update_state(value)
-        return {m.name: m.result() for m in self.metrics}
+        return self.metric_logs()
 
 
 class ImagePool:

@@ -118,4 +118,4 @@ class Pix2Pix(AdversarialModel):
         self.g_loss_tracker.update_state(g_loss)
         self.d_loss_tracker.update_state(d_loss)
         self.l1_tracker.update_state(l1)
-        return {m.name: m.result() for m in self.metrics}
+        return self.metric_logs()
