@@ -1,7 +1,7 @@
 # gancourse: the two commands of README.md, plus helpers.
 # make train  -> train the lesson-02 DCGAN, write runs/dcgan/{samples.png,training.gif,losses.png}
 # make test   -> lint + doctests + unit tests + every lesson under nbval (fast mode)
-EPOCHS ?= 5
+EPOCHS ?= 3
 OUT ?= runs/dcgan
 PY := .venv/bin/python
 

@@ -1,42 +1,37 @@
-"""Command line: ``python -m gancourse train dcgan --epochs N --out DIR``.
+"""Command line: ``python -m gancourse train MODEL --epochs N --out DIR``.
 
-命令行入口：训练课程中的 DCGAN，输出样本网格、GIF、损失曲线与模型。
+命令行入口：训练课程中的任一模型族，输出样本网格、GIF、损失曲线、模型与
+TensorBoard 日志。
 
-It uses exactly the package code the lessons use (``make_dcgan_*``, ``GAN``,
-``SampleGrid``), with the hyper-parameters of lesson 02.
+``MODEL`` is one of ``gancourse.recipes.RECIPES`` (dcgan, cgan, wgan-gp,
+pix2pix-inpainting, pix2pix-sr, cyclegan); each uses exactly the package
+code and hyper-parameters of its lesson; ``python -m gancourse train MODEL
+--help`` shows its options and defaults. Every family shares the same rules:
 
-Every epoch is checkpointed in ``OUT/checkpoints``; ``--resume`` continues
-there (``--epochs`` is the total, passed to ``fit`` with ``initial_epoch``)
-bit-identically to an uninterrupted run. ``--help`` does not import
-TensorFlow.
-An existing run folder is never overwritten unless ``--overwrite`` is given.
-A NaN/Inf loss stops training with exit code 1 and names the network.
-Bad options exit with code 2 and a one-line message.
+- every epoch is checkpointed in ``OUT/checkpoints``; ``--resume``
+  continues there (``--epochs`` is the total, passed to ``fit`` with
+  ``initial_epoch``) bit-identically to an uninterrupted run, and refuses
+  options that differ from the run's ``config.json``;
+- an existing run folder is never overwritten unless ``--overwrite``;
+- a NaN/Inf loss stops training with exit code 1 and names the network;
+- bad options exit with code 2 (argparse) or 1, with a one-line message;
+- outputs: ``samples.png``, ``training.gif``, ``losses.png``, one
+  ``.keras`` file per network, ``summary.json``, ``tensorboard/``.
+
+``--help`` does not import TensorFlow.
 """
 
 import argparse
 import json
 import math
-import os
-import shutil
 import sys
 import time
 from pathlib import Path
 
-# 已有训练的标志文件 / Files that mark an existing run folder.
-RUN_MARKERS = ("checkpoints", "config.json", "summary.json")
-# 续训时必须一致的选项 / Options a resumed run must share.
-CONFIG_KEYS = (
-    "dataset",
-    "batch_size",
-    "latent_dim",
-    "base_filters",
-    "learning_rate",
-    "loss",
-    "seed",
-    "max_images",
-    "mixed_precision",
-)
+from gancourse import distribute
+from gancourse import runs
+from gancourse.runs import RUN_MARKERS  # noqa: F401
+from gancourse.runs import CommandError
 
 
 def _positive_int(text):
@@ -67,61 +62,85 @@ def _positive_float(text):
     return value
 
 
-def _parser():
-    parser = argparse.ArgumentParser(
-        prog="python -m gancourse",
-        description="gancourse command line (English output).",
+def _decay_or_none(text):
+    if text.lower() in ("none", "off", "0"):
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(
+            f"expected a number in (0, 1) or 'none', received {text!r}"
+        )
+    return value
+
+
+# 选项 -> (类型, 帮助) / Option -> (type, help); defaults come from recipes.
+OPTIONS = {
+    "epochs": (_positive_int, "total epochs (also with --resume)"),
+    "batch_size": (_positive_int, "images per batch"),
+    "learning_rate": (_positive_float, "Adam learning rate (all networks)"),
+    "beta_1": (float, "Adam beta_1"),
+    "beta_2": (float, "Adam beta_2"),
+    "max_images": (_positive_int, "train on the first N images only"),
+    "seed": (int, "seed of weights, noise and shuffling"),
+    "latent_dim": (_positive_int, "size of the noise vector z"),
+    "base_filters": (_positive_int, "width of the networks"),
+    "ema_decay": (
+        _decay_or_none,
+        "decay of the EMA generator that samples are drawn from "
+        "('none': no EMA)",
+    ),
+    "n_critic": (_positive_int, "critic updates per generator update"),
+    "gp_weight": (_positive_float, "gradient-penalty weight"),
+    "lambda_l1": (_positive_float, "weight of the L1 term"),
+    "hole_size": (_positive_int, "side of the square hole"),
+    "scale": (_positive_int, "down-scaling factor"),
+    "lambda_cycle": (_positive_float, "weight of cycle consistency"),
+    "lambda_identity": (float, "identity weight (x lambda_cycle)"),
+    "pool_size": (int, "image-pool size (0: none)"),
+    "class_x": (int, "Fashion-MNIST class of domain X"),
+    "class_y": (int, "Fashion-MNIST class of domain Y"),
+}
+LOSSES = ["minimax", "non_saturating", "least_squares", "hinge", "wasserstein"]
+
+
+def _add_model_parser(models, recipe):
+    parser = models.add_parser(
+        recipe.name,
+        help=recipe.help,
+        description=f"{recipe.help} (lesson {recipe.lesson}).",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", required=True)
-    train = commands.add_parser(
-        "train", help="Train a course model and write its results."
+    parser.add_argument("--out", type=Path, default=Path("runs") / recipe.name)
+    if "dataset" in recipe.defaults:
+        parser.add_argument("--dataset", choices=["fashion_mnist", "mnist"])
+        parser.add_argument(
+            "--data-dir", type=Path, help="folder with the IDX files"
+        )
+    if "loss" in recipe.defaults:
+        parser.add_argument("--loss", choices=LOSSES)
+    for name in recipe.defaults:
+        if name in OPTIONS:
+            kind, text = OPTIONS[name]
+            flag = "--" + name.replace("_", "-")
+            parser.add_argument(flag, type=kind, help=text)
+    parser.set_defaults(data_dir=None, **recipe.defaults, model=recipe.name)
+    parser.add_argument(
+        "--strategy",
+        choices=distribute.STRATEGIES,
+        default="one",
+        help="tf.distribute strategy: one device, mirrored (this machine's "
+        "GPUs), multi-worker (the processes in TF_CONFIG)",
     )
-    train.add_argument("model", choices=["dcgan"], help="model to train")
-    train.add_argument(
-        "--epochs",
-        type=_positive_int,
-        default=5,
-        help="total epochs (also with --resume)",
-    )
-    train.add_argument("--out", type=Path, default=Path("runs/dcgan"))
-    train.add_argument(
-        "--dataset", choices=["fashion_mnist", "mnist"], default="fashion_mnist"
-    )
-    train.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help="folder with the IDX files (optional)",
-    )
-    train.add_argument("--batch-size", type=_positive_int, default=256)
-    train.add_argument("--latent-dim", type=_positive_int, default=100)
-    train.add_argument("--base-filters", type=_positive_int, default=64)
-    train.add_argument("--learning-rate", type=_positive_float, default=2e-4)
-    train.add_argument(
-        "--loss",
-        default="non_saturating",
-        choices=[
-            "minimax",
-            "non_saturating",
-            "least_squares",
-            "hinge",
-            "wasserstein",
-        ],
-    )
-    train.add_argument("--seed", type=int, default=42)
-    train.add_argument(
-        "--max-images",
-        type=_positive_int,
-        default=None,
-        help="train on the first N images only (quick runs)",
-    )
-    train.add_argument("--jit", action="store_true", help="XLA-compile steps")
-    train.add_argument(
+    parser.add_argument("--jit", action="store_true", help="XLA-compile steps")
+    parser.add_argument(
         "--mixed-precision",
         action="store_true",
         help="mixed_float16 on GPU, mixed_bfloat16 on CPU",
     )
-    existing = train.add_mutually_exclusive_group()
+    existing = parser.add_mutually_exclusive_group()
     existing.add_argument(
         "--resume",
         action="store_true",
@@ -132,135 +151,83 @@ def _parser():
         action="store_true",
         help="delete the previous run in --out and start again",
     )
+
+
+def _parser():
+    from gancourse.recipes import RECIPES
+
+    parser = argparse.ArgumentParser(
+        prog="python -m gancourse",
+        description="gancourse command line (English output).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    train = commands.add_parser(
+        "train",
+        help="Train a course model and write its results.",
+        description="Train a course model and write its results. "
+        "`python -m gancourse train MODEL --help` lists MODEL's options.",
+    )
+    models = train.add_subparsers(
+        dest="model", required=True, metavar="MODEL", title="models"
+    )
+    for recipe in RECIPES.values():
+        _add_model_parser(models, recipe)
     return parser
 
 
-class CommandError(Exception):
-    """A user error the command line reports in one line (exit code 1)."""
+def train(args):
+    """Train ``args.model`` and write PNG/GIF/plot/models to ``args.out``.
 
+    训练 ``args.model`` 并把样本、GIF、损失曲线、模型写入 ``args.out``。
 
-def _prepare_out(args):
-    """Check and create the output folder; return the run config dict."""
-    out = args.out
-    if out.exists() and not out.is_dir():
-        raise CommandError(f"--out must be a folder. Received: the file {out}")
-    config = {key: getattr(args, key) for key in CONFIG_KEYS}
-    has_run = out.is_dir() and any((out / m).exists() for m in RUN_MARKERS)
-    if args.resume:
-        if not (out / "checkpoints").is_dir():
-            raise CommandError(
-                f"--resume expected a run with checkpoints in {out}. "
-                "Received: no checkpoints folder (start without --resume)"
-            )
-        saved = out / "config.json"
-        if saved.is_file():
-            previous = json.loads(saved.read_text())
-            changed = {
-                k: (previous.get(k), config[k])
-                for k in CONFIG_KEYS
-                if previous.get(k) != config[k]
-            }
-            if changed:
-                text = ", ".join(
-                    f"{k}: expected {a!r}, received {b!r}"
-                    for k, (a, b) in changed.items()
-                )
-                raise CommandError(
-                    f"--resume must use the options of the run in {out}: {text}"
-                )
-    elif has_run and not args.overwrite:
-        raise CommandError(
-            f"--out {out} already holds a run (checkpoints/summary). "
-            "Expected --resume to continue it or --overwrite to start again"
-        )
-    elif has_run and args.overwrite:
-        for name in ("checkpoints", "samples"):
-            shutil.rmtree(out / name, ignore_errors=True)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write_test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as error:
-        raise CommandError(
-            f"--out must be a writable folder. Received: {out} "
-            f"({error.strerror or error})"
-        ) from None
-    return config
-
-
-def _write_atomic(path, text):
-    """Write ``text`` to ``path`` via a temporary file and a rename."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text)
-    os.replace(temporary, path)
-
-
-def _save_model_atomic(model, path):
-    """Save a .keras file without ever leaving a half-written ``path``."""
-    temporary = path.with_name(f".tmp_{path.name}")
-    model.save(temporary)
-    os.replace(temporary, path)
-
-
-def train_dcgan(args):
-    """Train the lesson-02 DCGAN and write PNG/GIF/plot/models to args.out.
-
-    训练第 02 课的 DCGAN，把样本、GIF、损失曲线与模型写入 ``args.out``。
+    Returns:
+        the summary dict, or None when the run already has ``--epochs``.
     """
     import keras
     import tensorflow as tf
 
     from gancourse import callbacks
-    from gancourse import data
-    from gancourse import models
     from gancourse import plotting
+    from gancourse import recipes
     from gancourse import runtime
-    from gancourse import training
 
+    chief = args.strategy != "multi-worker" or distribute.is_chief()
     out = args.out
-    config = _prepare_out(args)
+    config = runs.prepare_out(args, chief)
+    strategy = distribute.make_strategy(args.strategy)
+    # 非主节点把样本、模型和日志写到自己的目录 / Workers other than the
+    # chief write samples, models and logs into their own folder.
+    artifacts = out
+    if not chief:
+        task = strategy.cluster_resolver.task_id
+        artifacts = out / f".worker-{task}"
+        artifacts.mkdir(parents=True, exist_ok=True)
     if args.mixed_precision:
         on_gpu = bool(tf.config.list_physical_devices("GPU"))
         keras.mixed_precision.set_global_policy(
             "mixed_float16" if on_gpu else "mixed_bfloat16"
         )
     runtime.setup(args.seed)
-    images, _ = data.load_dataset(args.dataset, "train", path=args.data_dir)
-    if args.max_images:
-        images = images[: args.max_images]
-    if args.batch_size > len(images):
-        raise CommandError(
-            f"--batch-size must be at most the number of images "
-            f"({len(images)}). Received: --batch-size {args.batch_size}"
-        )
-    dataset = data.make_dataset(
-        images, batch_size=args.batch_size, seed=args.seed
-    )
-    generator = models.make_dcgan_generator(
-        latent_dim=args.latent_dim,
-        image_shape=images.shape[1:],
-        base_filters=args.base_filters,
-    )
-    discriminator = models.make_dcgan_discriminator(
-        image_shape=images.shape[1:], base_filters=args.base_filters
-    )
-    gan = training.GAN(generator, discriminator, seed=args.seed)
-
-    def adam():
-        # mixed_float16 时 compile 自动加损失缩放 / Under mixed_float16,
-        # compile wraps the optimizers in LossScaleOptimizer itself.
-        return keras.optimizers.Adam(args.learning_rate, beta_1=0.5)
-
-    gan.compile(adam(), adam(), loss=args.loss, jit_compile=args.jit)
-    grid = callbacks.SampleGrid(num_images=64, seed=0, out_dir=out / "samples")
+    try:
+        with strategy.scope():
+            run = recipes.RECIPES[args.model].build(args, artifacts)
+    except recipes.RecipeError as error:
+        raise CommandError(str(error)) from None
+    model, grid, dataset = run.model, run.grid, run.dataset
+    if args.strategy == "multi-worker":
+        # 每个全局批次按样本切给各 worker / Each global batch is split
+        # between the workers by element (the in-memory data has no files).
+        options = tf.data.Options()
+        policy = tf.data.experimental.AutoShardPolicy.DATA
+        options.experimental_distribute.auto_shard_policy = policy
+        dataset = dataset.with_options(options)
     saver = callbacks.TrainingCheckpoint(out / "checkpoints", grid)
     # 总轮数只计算一次（快速模式下被截断）/ The total, computed once
     # (capped in fast mode).
     total = runtime.BUDGET.epochs(args.epochs)
     done = 0
     if args.resume:
-        done = saver.restore(gan, dataset)
+        done = saver.restore(model, dataset)
         if done == 0:
             raise CommandError(
                 f"--resume expected a checkpoint in {out / 'checkpoints'}. "
@@ -275,14 +242,17 @@ def train_dcgan(args):
             return None
         print(f"Resuming from epoch {done} in {out / 'checkpoints'}")
     print(
-        f"Training DCGAN on {args.dataset}: {len(images)} images, "
-        f"{total} epochs, batch {args.batch_size}, out={out}"
+        f"Training {run.description}; {total} epochs, batch "
+        f"{args.batch_size}, out={out}"
     )
     # 数据与模型都准备好后才标记为训练目录 / Mark the folder as a run only
     # once data and models are ready, so a failed start can be retried.
-    _write_atomic(out / "config.json", json.dumps(config, indent=2) + "\n")
+    if chief:
+        runs.write_atomic(
+            out / "config.json", json.dumps(config, indent=2) + "\n"
+        )
     start = time.perf_counter()
-    history = gan.fit(
+    history = model.fit(
         dataset,
         epochs=total,
         initial_epoch=done,
@@ -290,7 +260,7 @@ def train_dcgan(args):
             saver,
             callbacks.NonFiniteGuard(),
             grid,
-            callbacks.TensorBoardLogger(out / "tensorboard", grid),
+            callbacks.TensorBoardLogger(artifacts / "tensorboard", grid),
         ],
         verbose=2,
     )
@@ -299,34 +269,37 @@ def train_dcgan(args):
     import matplotlib
 
     matplotlib.use("Agg")
-    plotting.save_image(grid.grids[-1], out / "samples.png")
-    grid.save_gif(out / "training.gif")
-    figure = plotting.plot_history(history, title="DCGAN losses")
-    figure.savefig(out / "losses.png", dpi=100)
-    _save_model_atomic(generator, out / "generator.keras")
-    _save_model_atomic(discriminator, out / "discriminator.keras")
+    plotting.save_image(
+        plotting.image_grid(grid.sample(), num_cols=grid.num_cols),
+        artifacts / "samples.png",
+    )
+    grid.save_gif(artifacts / "training.gif")
+    figure = plotting.plot_history(history, title=f"{args.model} losses")
+    figure.savefig(artifacts / "losses.png", dpi=100)
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)
+    written = ["samples.png", "training.gif", "losses.png"]
+    # 模型的每个网络各存一个文件 / One file per network of the model.
+    for name, network in sorted(vars(model).items()):
+        if isinstance(network, keras.Model) and not name.startswith("_"):
+            runs.save_model_atomic(network, artifacts / f"{name}.keras")
+            written.append(f"{name}.keras")
     summary = {
+        "model": args.model,
         "epochs": total,
         "resumed_from_epoch": done,
-        "images": int(len(images)),
         "seconds": round(seconds, 1),
-        "final_d_loss": float(history.history["d_loss"][-1]),
-        "final_g_loss": float(history.history["g_loss"][-1]),
+        "final": {k: float(v[-1]) for k, v in history.history.items()},
         "fast_mode": runtime.fast_mode(),
     }
-    _write_atomic(out / "summary.json", json.dumps(summary, indent=2) + "\n")
+    runs.write_atomic(
+        artifacts / "summary.json", json.dumps(summary, indent=2) + "\n"
+    )
     print(f"Trained in {seconds:.0f} s. Wrote:")
-    for name in (
-        "samples.png",
-        "training.gif",
-        "losses.png",
-        "generator.keras",
-        "discriminator.keras",
-        "summary.json",
-        "checkpoints",
-        "tensorboard",
-    ):
-        print(f"  {out / name}")
+    for name in written + ["summary.json", "tensorboard"]:
+        print(f"  {artifacts / name}")
+    print(f"  {out / 'checkpoints'}")
     return summary
 
 
@@ -336,11 +309,11 @@ def main(argv=None):
     运行命令行；返回退出码（0 成功，1 出错；参数错误由 argparse 以 2 退出）。
     """
     args = _parser().parse_args(argv)
-    if args.command == "train" and args.model == "dcgan":
+    if args.command == "train":
         from gancourse.checkpoint import NonFiniteLossError
 
         try:
-            train_dcgan(args)
+            train(args)
         except (
             CommandError,
             ValueError,
@@ -348,6 +321,18 @@ def main(argv=None):
             NonFiniteLossError,
         ) as error:
             print(f"error: {error}", file=sys.stderr)
+            return 1
+        except Exception as error:
+            if not distribute.lost_a_worker(error):
+                raise
+            first = str(error).strip().splitlines()[0][:300]
+            print(
+                "error: a worker of the multi-worker run stopped, so every "
+                "worker stops. Restart all of them with --resume to continue "
+                f"from the last checkpoint in {args.out / 'checkpoints'}. "
+                f"(TensorFlow: {type(error).__name__}: {first})",
+                file=sys.stderr,
+            )
             return 1
     return 0
 

@@ -737,6 +737,15 @@ CLI_CASES = [
     ("loss_unknown", ["--loss", "foo"], 2, "invalid choice"),
     ("dataset_unknown", ["--dataset", "cifar"], 2, "invalid choice"),
     ("max_images_zero", ["--max-images", "0"], 2, "positive integer"),
+    ("ema_decay_one", ["--ema-decay", "1"], 2, "number in (0, 1) or 'none'"),
+    ("ema_decay_text", ["--ema-decay", "slow"], 2, "received 'slow'"),
+    ("strategy_unknown", ["--strategy", "tpu"], 2, "invalid choice"),
+    (
+        "multi_worker_without_cluster",
+        ["--strategy", "multi-worker"],
+        1,
+        "--strategy multi-worker expected the TF_CONFIG",
+    ),
     ("resume_and_overwrite", ["--resume", "--overwrite"], 2, "not allowed"),
     ("data_dir_missing", ["--data-dir", "{fresh}/nodata"], 1, "No fashion"),
     ("data_corrupt", ["--data-dir", "{corrupt}"], 1, "truncated or corrupt"),
@@ -769,8 +778,9 @@ CLI_CASES = [
     ids=[c[0] for c in CLI_CASES],
 )
 def test_bad_cli_option_exits_with_one_line(
-    arguments, code, text, cli_env, capsys
+    arguments, code, text, cli_env, capsys, monkeypatch
 ):
+    monkeypatch.delenv("TF_CONFIG", raising=False)
     if arguments[:2] == ["train", "wgan"]:
         argv = arguments
     else:

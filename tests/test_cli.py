@@ -57,7 +57,9 @@ def test_resume_continues_bit_exactly(data_dir, tmp_path, capsys):
     from PIL import Image
 
     assert Image.open(out / "training.gif").n_frames == 4
-    assert json.loads((out / "summary.json").read_text())["epochs"] == 3
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["epochs"] == 3 and summary["model"] == "dcgan"
+    assert sorted(summary["final"]) == ["d_loss", "g_loss"]
     # TensorBoard：两次运行的每轮损失都写在同一个目录 / Both runs append
     # their epoch losses to one TensorBoard folder.
     from tests.test_tensorboard import read_events
@@ -114,3 +116,87 @@ def test_resume_in_fast_mode_is_complete_after_one_epoch(
     assert run(data_dir, out, "--epochs", "3", "--resume") == 0
     assert "Nothing to do" in capsys.readouterr().out
     assert (out / "generator.keras").read_bytes() == before
+
+
+# 每个模型族：很小的网络，16 张图（或 16 个裁剪块），每轮 2 步 / Every
+# family with tiny networks on 16 images (or crops): 2 steps per epoch.
+FAMILY_OPTIONS = {
+    "dcgan": ["--latent-dim", "8", "--ema-decay", "0.9"],
+    "cgan": ["--latent-dim", "8"],
+    "wgan-gp": ["--latent-dim", "8", "--n-critic", "2"],
+    "pix2pix-inpainting": [],
+    "pix2pix-sr": [],
+    "cyclegan": ["--pool-size", "4"],
+}
+
+
+def test_help_lists_every_family(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["train", "--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    for family in FAMILY_OPTIONS:
+        assert family in text
+    from gancourse.recipes import RECIPES
+
+    assert sorted(RECIPES) == sorted(FAMILY_OPTIONS)
+
+
+def family_run(family, data_dir, out, *extra):
+    argv = ["train", family, "--out", str(out), "--batch-size", "8"]
+    argv += ["--base-filters", "4", "--max-images", "16"]
+    if family in ("dcgan", "cgan", "wgan-gp"):
+        argv += ["--data-dir", str(data_dir)]
+    return cli.main(argv + FAMILY_OPTIONS[family] + list(extra))
+
+
+def saved_weights(out):
+    weights = {}
+    for path in sorted(out.glob("*.keras")):
+        model = keras.saving.load_model(path, safe_mode=True, compile=False)
+        weights[path.stem] = [np.asarray(w) for w in model.weights]
+    return weights
+
+
+@pytest.mark.parametrize("family", sorted(FAMILY_OPTIONS))
+def test_every_family_trains_and_resumes_bit_exactly(
+    family, data_dir, tmp_path, capsys
+):
+    straight, resumed = tmp_path / "straight", tmp_path / "resumed"
+    assert family_run(family, data_dir, straight, "--epochs", "2") == 0
+    assert family_run(family, data_dir, resumed, "--epochs", "1") == 0
+    assert (
+        family_run(family, data_dir, resumed, "--epochs", "2", "--resume") == 0
+    )
+    assert "Resuming from epoch 1" in capsys.readouterr().out
+    expected = saved_weights(straight)
+    got = saved_weights(resumed)
+    assert sorted(got) == sorted(expected) and len(got) >= 2, sorted(got)
+    for name in expected:
+        for a, b in zip(expected[name], got[name]):
+            np.testing.assert_array_equal(a, b, err_msg=f"{family} {name}")
+    summary = json.loads((resumed / "summary.json").read_text())
+    assert summary["model"] == family and summary["epochs"] == 2
+    assert summary["resumed_from_epoch"] == 1
+    assert all(np.isfinite(v) for v in summary["final"].values())
+    config = json.loads((resumed / "config.json").read_text())
+    assert config["model"] == family and config["batch_size"] == 8
+    for name in ("samples.png", "training.gif", "losses.png"):
+        assert (resumed / name).stat().st_size > 0
+    from PIL import Image
+
+    assert Image.open(resumed / "training.gif").n_frames == 3
+    if family == "dcgan":
+        # EMA 生成器也被保存并续训 / The EMA generator is saved and resumed.
+        assert "ema_generator" in got
+    # 续训时改变族特有的选项：拒绝 / A changed family option is refused.
+    option = {"cyclegan": "--lambda-cycle", "pix2pix-sr": "--lambda-l1"}.get(
+        family, "--learning-rate"
+    )
+    assert (
+        family_run(
+            family, data_dir, resumed, "--epochs", "3", "--resume", option, "3"
+        )
+        == 1
+    )
+    assert "--resume must use the options" in capsys.readouterr().err
