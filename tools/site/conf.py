@@ -7,26 +7,15 @@ Built by tools/build_site.py from a staged copy of README.md, GLOSSARY.md
 and lessons/*.ipynb; nothing here fetches anything from the network.
 """
 
-import re
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "tools"))
 
-
-def repository_url(pyproject=ROOT / "pyproject.toml"):
-    """[project.urls] Repository of pyproject.toml (Python 3.10: no tomllib)."""
-    text = Path(pyproject).read_text(encoding="utf-8")
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        urls = text.split("[project.urls]", 1)[-1]
-        match = re.search(r'^Repository\s*=\s*"([^"]+)"', urls, re.M)
-        return match.group(1) if match else None
-    return tomllib.loads(text)["project"].get("urls", {}).get("Repository")
-
+from set_repository import repository_url  # noqa: E402
 
 project = "gancourse"
 author = "gancourse"
@@ -37,7 +26,7 @@ language = "en"
 
 extensions = ["myst_nb", "sphinx_copybutton", "gancourse_site"]
 
-gancourse_repository = repository_url() or "https://github.com/gancourse/gancourse"
+gancourse_repository = repository_url()
 gancourse_branch = "main"
 
 # Notebooks are shown with their committed outputs, never executed here.
