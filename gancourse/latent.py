@@ -36,7 +36,7 @@ def fixed_noise(num_images, latent_dim, seed=0):
 def interpolate_latent(z_start, z_end, num_steps=8, spherical=True):
     """Points between two latent vectors (slerp by default).
 
-    在两个潜在向量之间插值（默认球面插值 slerp）。
+    在两个潜在向量之间插值（默认球面线性插值 slerp）。
 
     White, 2016 (https://arxiv.org/abs/1609.04468) recommends slerp for
     Gaussian latents: linear paths pass through low-norm, unlikely z.

@@ -14,7 +14,8 @@
    untranslated (see test_checks_can_fail).
 2. Every heading holds both languages.
 3. Glossary terms (GLOSSARY.md): a cell whose Chinese uses a term also uses
-   its English term, and the variants listed as "not to use" never appear.
+   its English term, and the variants listed as "not to use" never appear,
+   neither in the lessons nor in the package's docstrings and comments.
 """
 
 import json
@@ -38,7 +39,7 @@ _REMOVE = [
     re.compile(r"<[^>]+>"),  # HTML tags.
 ]
 CJK = re.compile(r"[\u4e00-\u9fff]")
-WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:'[a-z]+)?")
 
 
 def _source(cell):
@@ -209,6 +210,19 @@ def test_glossary_terms_are_consistent(path):
         problems += [f"cell {index}: {p}" for p in term_problems(text, terms)]
         problems += [
             f"cell {index}: {avoid} (use {use})"
+            for avoid, use in variants.items()
+            if avoid in text
+        ]
+    assert not problems, problems
+
+
+def test_package_docstrings_use_the_glossary_terms():
+    _, variants = load_glossary()
+    problems = []
+    for path in sorted((ROOT / "gancourse").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        problems += [
+            f"{path.relative_to(ROOT)}: {avoid} (use {use})"
             for avoid, use in variants.items()
             if avoid in text
         ]

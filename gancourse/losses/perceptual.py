@@ -1,6 +1,6 @@
 """Perceptual losses of neural style transfer: Gram, style, content, TV.
 
-神经风格迁移的感知损失：Gram 矩阵、风格损失、内容损失与全变差损失。
+神经风格迁移的感知损失：Gram 矩阵、风格损失、内容损失与全变分损失。
 
 Gatys, Ecker, Bethge, "A Neural Algorithm of Artistic Style", 2015
 (https://arxiv.org/abs/1508.06576) and "Image Style Transfer Using
@@ -209,7 +209,7 @@ def content_loss(
 def total_variation_loss(images):
     """Total variation: mean of squared differences of neighbouring pixels.
 
-    全变差损失：相邻像素差的平方的平均值。
+    全变分损失：相邻像素差的平方的平均值。
 
     Variant: the *squared* (L2, "beta = 2") total variation of Mahendran and
     Vedaldi 2015 (https://arxiv.org/abs/1412.0035), averaged rather than
@@ -252,7 +252,7 @@ def perceptual_losses(
 ):
     """The weighted Gatys loss of ``images`` and its three terms.
 
-    图像的加权 Gatys 损失及其三项（风格、内容、全变差）。
+    图像的加权 Gatys 损失及其三项（风格、内容、全变分）。
 
     Shared by the image optimisation (``run_style_transfer``) and the
     feed-forward network (``train_feed_forward_stylizer``):

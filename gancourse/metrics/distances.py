@@ -72,9 +72,9 @@ def _sqrtm_psd(matrix):
 
 
 def frechet_distance_from_statistics(mean_a, cov_a, mean_b, cov_b):
-    """Frechet distance between two Gaussians N(mean_a, cov_a), N(mean_b, ...).
+    """Fréchet distance between two Gaussians N(mean_a, cov_a), N(mean_b, ...).
 
-    两个高斯分布之间的 Frechet 距离。
+    两个高斯分布之间的 Fréchet 距离。
 
     Uses the symmetric form tr sqrt(cov_a cov_b) = tr sqrt(S cov_b S) with
     S = sqrt(cov_a): the matrix inside is symmetric PSD, so its eigenvalues
@@ -110,13 +110,13 @@ def frechet_distance_from_statistics(mean_a, cov_a, mean_b, cov_b):
 
 
 def frechet_distance(features_a, features_b):
-    """Frechet distance between Gaussians fitted to two feature sets (FID).
+    """Fréchet distance between Gaussians fitted to two feature sets (FID).
 
-    两组特征各拟合一个高斯分布后的 Frechet 距离（即 FID 的核心计算）。
+    两组特征各拟合一个高斯分布后的 Fréchet 距离（即 FID 的核心计算）。
 
     Heusel et al., 2017, https://arxiv.org/abs/1706.08500. With features of
     InceptionV3's pool layer this is the FID; with another extractor it is a
-    "Frechet distance in that feature space" and is not comparable with
+    "Fréchet distance in that feature space" and is not comparable with
     published FIDs.
 
         mu_a, C_a = mean(features_a), cov(features_a)   # unbiased, N - 1

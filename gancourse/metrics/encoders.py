@@ -302,7 +302,7 @@ def fid(real_images, fake_images, encoder=None, batch_size=500):
     两组图像之间的 FID：编码器特征 + ``frechet_distance``。
 
     With the default encoder (the shipped Fashion-MNIST classifier) this is
-    the Frechet distance in that classifier's feature space, not the
+    the Fréchet distance in that classifier's feature space, not the
     Inception FID of papers. Use the same number of images for every value
     you compare (see the bias warning in ``frechet_distance``).
 

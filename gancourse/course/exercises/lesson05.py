@@ -78,7 +78,7 @@ def _frechet_reference(mu1, sigma1, mu2, sigma2):
 def check_frechet_distance(fn):
     """Check ``frechet_distance(mu1, sigma1, mu2, sigma2)`` (lesson 05).
 
-    检查两个高斯分布之间的 Frechet 距离（FID 的核心，第 05 课）。
+    检查两个高斯分布之间的 Fréchet 距离（FID 的核心，第 05 课）。
 
     Expected: ``||mu1 - mu2||^2 + Tr(S1 + S2 - 2 (S1 S2)^(1/2))`` (float64).
     """

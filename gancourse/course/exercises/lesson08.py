@@ -64,7 +64,7 @@ def _tv_reference(images):
 def check_total_variation_loss(fn):
     """Check ``total_variation_loss(images)`` (lesson 08).
 
-    检查全变差损失（第 08 课）。
+    检查全变分损失（第 08 课）。
 
     Expected: ``mean(dy ** 2) + mean(dx ** 2)`` with dy, dx the differences of
     vertical and horizontal neighbours (the course's squared, averaged
