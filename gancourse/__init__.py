@@ -34,6 +34,7 @@ _SUBMODULES = (
     "metrics",
     "models",
     "plotting",
+    "pretrained",
     "recipes",
     "runs",
     "runtime",

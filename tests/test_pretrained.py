@@ -1,0 +1,55 @@
+"""Shipped generators: hash-checked safe loading, records, class coverage."""
+
+import numpy as np
+import pytest
+
+from gancourse import metrics
+from gancourse import pretrained
+
+BUDGET_BYTES = 30 * 1024 * 1024  # 全部随包权重的上限 / all shipped weights
+
+
+def test_every_record_matches_its_file_and_the_budget():
+    from gancourse.metrics.encoders import file_sha256
+
+    records = pretrained.available()
+    assert records
+    for name, record in records.items():
+        path = pretrained.ASSETS / record["file"]
+        assert file_sha256(path) == record["sha256"], name
+        assert path.stat().st_size == record["bytes"]
+        assert record["command"].startswith("python -m gancourse train ")
+        assert record["train_seconds"] > 0 and record["epochs"] >= 1
+        evaluation = record["evaluation"]
+        assert evaluation["num_images"] >= 10_000
+        assert 0 < evaluation["fid"] and 0 <= evaluation["recall"] <= 1
+    shipped = sum(p.stat().st_size for p in pretrained.ASSETS.glob("*.keras"))
+    assert shipped <= BUDGET_BYTES, shipped
+
+
+def test_the_shipped_dcgan_draws_every_class():
+    generator = pretrained.load("dcgan-fashion-mnist")
+    record = pretrained.info("dcgan-fashion-mnist")
+    assert generator.count_params() == record["parameters"]
+    noise = np.random.default_rng(0).standard_normal((1000, 100))
+    images = generator.predict(noise.astype("float32"), verbose=0)
+    assert images.shape == (1000, 28, 28, 1)
+    assert images.min() >= -1 and images.max() <= 1
+    # 分类器认出的类别：每类至少 2% / Every class at least 2% of the
+    # samples as the shipped classifier sees them (a collapsed or blank
+    # generator fails).
+    classes = metrics.classifier_probabilities(images).argmax(axis=1)
+    shares = np.bincount(classes, minlength=10) / len(classes)
+    assert shares.min() >= 0.02, shares
+
+
+def test_a_changed_file_or_unknown_name_is_refused(tmp_path):
+    record = pretrained.info("dcgan-fashion-mnist")
+    data = bytearray((pretrained.ASSETS / record["file"]).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    tampered = tmp_path / "tampered.keras"
+    tampered.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="integrity check.*expected SHA-256"):
+        pretrained.load("dcgan-fashion-mnist", path=tampered)
+    with pytest.raises(ValueError, match=r"one of \['dcgan-fashion-mnist'\]"):
+        pretrained.load("stylegan-ffhq")

@@ -1,0 +1,85 @@
+"""Copy a trained generator into gancourse/assets/ with its measured record.
+
+把训练好的生成器连同实测记录复制到 gancourse/assets/。
+
+    python -m gancourse train dcgan --out runs/dcgan        # the recipe
+    python tools/ship_pretrained.py dcgan-fashion-mnist runs/dcgan
+
+The record (``gancourse/assets/<stem>.json``) holds the SHA-256 that
+``gancourse.pretrained.load`` checks, the run's ``config.json`` and
+``summary.json`` (training time), the reproducing command, the CPU, the
+parameter count and the FID, KID x 1000, precision and recall of N = 10,000
+samples against the Fashion-MNIST test set in the shipped classifier's
+feature space (as ``benchmarks/fid_dcgan.py`` computes them). The CLI
+trains deterministically on a CPU, so the command reproduces the weights;
+the file's bytes (and hash) differ, because a ``.keras`` file records its
+save date.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.pop("GANCOURSE_FAST", None)
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from quality_per_time import Evaluator  # noqa: E402
+from quality_per_time import cpu_flags  # noqa: E402
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("name", help="a key of pretrained.CHECKPOINTS")
+    parser.add_argument("run", type=Path, help="the CLI run folder")
+    parser.add_argument("--network", default="ema_generator")
+    parser.add_argument("--num-images", type=int, default=10_000)
+    args = parser.parse_args(argv)
+
+    import keras
+
+    from gancourse import pretrained
+    from gancourse import runtime
+    from gancourse.metrics.encoders import file_sha256
+
+    stem = pretrained.CHECKPOINTS[args.name]
+    source = args.run / f"{args.network}.keras"
+    target = pretrained.ASSETS / f"{stem}.keras"
+    shutil.copyfile(source, target)
+    runtime.setup(0)
+    generator = keras.saving.load_model(target, safe_mode=True, compile=False)
+    latent_dim = int(generator.inputs[0].shape[-1])
+    scores = Evaluator(args.num_images, latent_dim)(generator)
+    config = json.loads((args.run / "config.json").read_text())
+    summary = json.loads((args.run / "summary.json").read_text())
+    record = {
+        "name": args.name,
+        "file": target.name,
+        "sha256": file_sha256(target),
+        "bytes": target.stat().st_size,
+        "parameters": int(generator.count_params()),
+        "command": f"python -m gancourse train {config['model']} "
+        f"--epochs {summary['epochs']} --out runs/{config['model']}",
+        "network": args.network,
+        "config": config,
+        "epochs": summary["epochs"],
+        "train_seconds": summary["seconds"],
+        "cpu": cpu_flags(),
+        "evaluation": dict(
+            scores,
+            num_images=args.num_images,
+            features="shipped Fashion-MNIST classifier, vs the test set",
+        ),
+    }
+    record_path = target.with_suffix(".json")
+    record_path.write_text(json.dumps(record, indent=2) + "\n")
+    print(json.dumps(record, indent=2))
+
+
+if __name__ == "__main__":
+    main()
