@@ -1,5 +1,6 @@
 # gancourse: the two commands of README.md, plus helpers.
-# make train  -> train the lesson-02 DCGAN, write runs/dcgan/{samples.png,training.gif,losses.png}
+# make train  -> train the DCGAN (lesson 02's model at half width, batch 64, EMA
+#                generator; 3 epochs), write runs/dcgan/{samples.png,training.gif,...}
 # make test   -> lint + doctests + unit tests + every lesson under nbval (fast mode)
 EPOCHS ?= 3
 OUT ?= runs/dcgan
