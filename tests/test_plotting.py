@@ -115,12 +115,12 @@ def test_cli_writes_outputs(tmp_path, monkeypatch):
     ):
         assert (out / name).is_file(), name
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["epochs"] == 1 and summary["images"] == 64
+    assert summary["epochs"] == 1 and summary["model"] == "dcgan"
     reloaded = keras.saving.load_model(out / "generator.keras")
     assert reloaded.output_shape == (None, 28, 28, 1)
 
 
 def test_cli_help(capsys):
     with pytest.raises(SystemExit):
-        cli.main(["train", "--help"])
+        cli.main(["train", "dcgan", "--help"])
     assert "--epochs" in capsys.readouterr().out
