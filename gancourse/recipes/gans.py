@@ -8,21 +8,29 @@ from gancourse.recipes.common import adam
 from gancourse.recipes.common import gan_images
 
 
-def build_dcgan(args, out):
-    from gancourse import grids
+def _dcgan_networks(args, shape, **discriminator_options):
+    """Lesson 02's generator and discriminator for images of ``shape``."""
     from gancourse import models
-    from gancourse import training
 
-    images, dataset = gan_images(args)
-    shape = images.shape[1:]
     generator = models.make_dcgan_generator(
         latent_dim=args.latent_dim,
         image_shape=shape,
         base_filters=args.base_filters,
     )
     discriminator = models.make_dcgan_discriminator(
-        image_shape=shape, base_filters=args.base_filters
+        image_shape=shape,
+        base_filters=args.base_filters,
+        **discriminator_options,
     )
+    return generator, discriminator
+
+
+def build_dcgan(args, out):
+    from gancourse import grids
+    from gancourse import training
+
+    images, dataset = gan_images(args)
+    generator, discriminator = _dcgan_networks(args, images.shape[1:])
     gan = training.GAN(
         generator, discriminator, seed=args.seed, ema_decay=args.ema_decay
     )
@@ -73,20 +81,13 @@ def build_cgan(args, out):
 
 def build_wgan_gp(args, out):
     from gancourse import grids
-    from gancourse import models
     from gancourse import training
 
     images, dataset = gan_images(args)
-    shape = images.shape[1:]
-    generator = models.make_dcgan_generator(
-        latent_dim=args.latent_dim,
-        image_shape=shape,
-        base_filters=args.base_filters,
-    )
     # 梯度惩罚按样本计算：critic 不用 dropout / The per-sample gradient
     # penalty wants a critic without dropout.
-    critic = models.make_dcgan_discriminator(
-        image_shape=shape, base_filters=args.base_filters, dropout_rate=0.0
+    generator, critic = _dcgan_networks(
+        args, images.shape[1:], dropout_rate=0.0
     )
     gan = training.WGANGP(
         generator,
