@@ -6,7 +6,7 @@ EPOCHS ?= 3
 OUT ?= runs/dcgan
 PY := .venv/bin/python
 
-.PHONY: setup train test lessons notebooks student site site-test
+.PHONY: setup train test lessons notebooks student grade site site-test
 
 setup:
 	bash tools/setup.sh
@@ -32,6 +32,13 @@ notebooks: setup
 # Student copies: solution cells -> TODO stubs, outputs cleared (build/student/).
 student: setup
 	$(PY) -m gancourse.course.assign lessons/ build/student/
+
+# Grade a class: one sub-folder or one .ipynb per student in $(SUBMISSIONS);
+# writes $(GRADES)/grades.csv and $(GRADES)/reports/<student>.md.
+SUBMISSIONS ?= submissions
+GRADES ?= grades
+grade: setup
+	$(PY) -m gancourse.grade $(SUBMISSIONS) --out $(GRADES) --jobs 2
 
 # Course website from the committed notebooks and their stored outputs
 # (nothing is executed): build/site/. View: python -m http.server -d build/site

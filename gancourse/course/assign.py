@@ -7,8 +7,10 @@
 Every code cell tagged ``solution`` is replaced by stubs that keep each
 function's signature and docstring and raise ``NotImplementedError``; the
 checker cells after them stay, so a student runs the check and sees
-``FAIL: ... is not implemented yet`` until the function is written. All
-outputs and execution counts are cleared, and the notebook-level run record
+``FAIL: ... is not implemented yet`` until the function is written. Quiz
+answer cells (tagged ``quiz-solution``, see ``gancourse.course.quiz``) keep
+their keys with every answer set to ``None`` (tag ``quiz``). All outputs and
+execution counts are cleared, and the notebook-level run record
 (``metadata.gancourse``) is dropped.
 """
 
@@ -18,6 +20,8 @@ import copy
 import json
 import sys
 from pathlib import Path
+
+from gancourse.course import quiz
 
 SOLUTION_TAG = "solution"
 STUB_TAG = "exercise"
@@ -114,6 +118,12 @@ def make_student_notebook(notebook):
             cell["source"] = _lines(make_stub(_source(cell)))
             cell["metadata"]["tags"] = [
                 STUB_TAG if tag == SOLUTION_TAG else tag for tag in tags
+            ]
+        elif quiz.SOLUTION_TAG in tags:
+            cell["source"] = _lines(quiz.blank_answer_cell(_source(cell)))
+            cell["metadata"]["tags"] = [
+                quiz.STUB_TAG if tag == quiz.SOLUTION_TAG else tag
+                for tag in tags
             ]
     return student
 
