@@ -6,13 +6,18 @@
   from the same fixed noise (or the same source images) after every epoch,
   and its GIF;
 - ``NonFiniteGuard``: stop ``fit`` with a clear error on a NaN/Inf loss;
+- ``TimeLimit``: stop ``fit`` after a budget of seconds (to compare
+  models at equal training time);
 - ``TrainingCheckpoint``: save the full training state every epoch and
   resume from it with ``fit(..., initial_epoch=saver.restore(model, data))``;
 - ``TensorBoardLogger``: losses, learning rates and samples for
   TensorBoard;
-- ``FIDCallback`` (from ``gancourse.metrics``): FID during training.
+- ``FIDCallback`` (from ``gancourse.metrics``): FID during training;
+- ``EMAGenerator`` (from ``gancourse.training.ema``): an EMA copy of any
+  model's generator.
 """
 
+import time
 import warnings
 from pathlib import Path
 
@@ -33,6 +38,7 @@ from gancourse.data.pipelines import skip_epochs
 from gancourse.grids import SampleGrid  # noqa: F401
 from gancourse.grids import TranslationGrid  # noqa: F401
 from gancourse.metrics.callback import FIDCallback  # noqa: F401
+from gancourse.training.ema import EMAGenerator  # noqa: F401
 
 
 class NonFiniteGuard(keras.callbacks.Callback):
@@ -63,6 +69,49 @@ class NonFiniteGuard(keras.callbacks.Callback):
             epoch=self.epoch + 1,
             networks=getattr(self.model, "LOSS_NETWORKS", None),
         )
+
+
+class TimeLimit(keras.callbacks.Callback):
+    """Stop ``fit`` once training has taken ``seconds`` (a time budget).
+
+    训练时间达到 ``seconds`` 秒后停止 ``fit``：用于在相同训练时间下比较模型。
+
+    The clock runs only inside training batches: time spent in other
+    callbacks (sample grids, FID) at the end of an epoch is not counted,
+    so two models get the same time to learn. The check comes after each
+    batch, so a run overshoots by at most one step.
+
+    Args:
+        seconds: the budget (a positive number).
+
+    Attributes:
+        elapsed: seconds of training so far.
+        steps: batches trained.
+    """
+
+    def __init__(self, seconds):
+        super().__init__()
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise TypeError(
+                f"`seconds` must be a number. Received: seconds={seconds!r}"
+            )
+        if not seconds > 0:
+            raise ValueError(
+                f"`seconds` must be positive. Received: seconds={seconds}"
+            )
+        self.seconds = float(seconds)
+        self.elapsed = 0.0
+        self.steps = 0
+        self._start = None
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.elapsed += time.perf_counter() - self._start
+        self.steps += 1
+        if self.elapsed >= self.seconds:
+            self.model.stop_training = True
 
 
 def _scratch_folder(model, saver):

@@ -7,7 +7,8 @@
 - ``reconstruction``: ``l1_loss`` (= ``cycle_consistency_loss`` =
   ``identity_loss``);
 - ``perceptual``: Gram matrices, style, content and total-variation losses
-  of neural style transfer.
+  of neural style transfer;
+- ``regularizers``: the R1 penalty of the discriminator.
 """
 
 from gancourse.losses.adversarial import LOSS_NAMES
@@ -32,6 +33,7 @@ from gancourse.losses.perceptual import total_variation_loss
 from gancourse.losses.reconstruction import cycle_consistency_loss
 from gancourse.losses.reconstruction import identity_loss
 from gancourse.losses.reconstruction import l1_loss
+from gancourse.losses.regularizers import r1_penalty
 
 __all__ = [
     "LOSS_NAMES",
@@ -52,6 +54,7 @@ __all__ = [
     "non_saturating_discriminator_loss",
     "non_saturating_generator_loss",
     "perceptual_losses",
+    "r1_penalty",
     "style_loss",
     "total_variation_loss",
     "wasserstein_discriminator_loss",

@@ -37,6 +37,8 @@ class ConditionalGAN(GAN):
         num_classes: optional; read from the models' embedding layers when
             None.
         latent_dim, d_steps, seed: as ``GAN``.
+        ema_decay, augment, r1_weight: as ``GAN`` (keywords); ``augment``
+            transforms the images only, the labels stay as they are.
 
     Raises:
         ValueError: if a model does not take two inputs or the class

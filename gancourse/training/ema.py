@@ -18,7 +18,9 @@ The warm-up ``(1 + t) / (10 + t)`` (as in ``tf.train.ExponentialMovingAverage``
 with ``num_updates``) lets the average follow the fast early changes
 instead of staying near the random initial weights for ~1/(1-decay) steps.
 Every weight is averaged, BatchNorm's moving statistics included, so the
-average is a consistent network in inference mode.
+average is a consistent network in inference mode. ``GAN(ema_decay=...)``
+keeps the average inside the model (checkpointed); the ``EMAGenerator``
+callback adds one to any model with a generator (Pix2Pix, CycleGAN...).
 """
 
 import keras
@@ -111,3 +113,69 @@ def update_average(average, network, decay):
         update(tf.distribute.get_strategy())
     else:
         context.merge_call(update)
+
+
+class EMAGenerator(keras.callbacks.Callback):
+    """Keep an EMA copy of a model's generator while ``fit`` trains it.
+
+    训练时维护模型生成器权重的指数移动平均副本（适用于任何带生成器的模型）。
+
+    For models without a built-in average (``Pix2Pix``, ``CycleGAN``, a
+    ``GAN`` built without ``ema_decay``, or your own ``keras.Model`` with a
+    ``generator`` attribute). After the ``t``-th training batch (counted
+    from this callback's first batch)::
+
+        average <- d_t * average + (1 - d_t) * generator,
+        d_t = min(ema_decay, (1 + t) / (10 + t))
+
+    (``decay_at``/``update_average``). The average starts as a copy of the
+    generator at the first ``fit`` and carries on over later ``fit`` calls.
+    Sample from ``callback.average``. It is not in ``TrainingCheckpoint``'s
+    checkpoints: for a resumable average use ``GAN(ema_decay=...)``. With
+    ``steps_per_execution > 1`` Keras calls it once per execution, so it
+    averages every that many steps.
+
+    Args:
+        ema_decay: float in [0, 1), e.g. 0.999.
+        network: name of the attribute holding the network to average,
+            e.g. "generator_g" for a ``CycleGAN``.
+
+    Example::
+
+        ema = EMAGenerator(0.999)
+        pix2pix.fit(dataset, epochs=5, callbacks=[ema])
+        fakes = ema.average.predict(sources)
+    """
+
+    def __init__(self, ema_decay=0.999, network="generator"):
+        super().__init__()
+        self.ema_decay = check_decay(ema_decay)
+        if not isinstance(network, str):
+            raise TypeError(
+                "`network` must be an attribute name (str). "
+                f"Received: network={network!r}"
+            )
+        self.network = network
+        self.average = None
+        self.updates = 0
+
+    def source(self):
+        """The network being averaged: ``getattr(model, network)``."""
+        network = getattr(self.model, self.network, None)
+        if not isinstance(network, keras.Model):
+            raise ValueError(
+                f"`EMAGenerator` needs a model whose `{self.network}` is a "
+                f"keras.Model. Received: {type(self.model).__name__} with "
+                f"{self.network}={type(network).__name__}"
+            )
+        return network
+
+    def on_train_begin(self, logs=None):
+        if self.average is None:
+            with self.model.distribute_strategy.scope():
+                self.average = make_average(self.source())
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.updates += 1
+        decay = decay_at(self.updates, self.ema_decay)
+        update_average(self.average, self.source(), decay)

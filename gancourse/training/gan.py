@@ -18,6 +18,8 @@ from keras import ops
 
 from gancourse import losses
 from gancourse import runtime
+from gancourse.augment import AdaptiveAugment
+from gancourse.augment import DiffAugment
 from gancourse.latent import fixed_noise
 from gancourse.training import ema
 from gancourse.training.base import AdversarialModel
@@ -65,6 +67,19 @@ def check_models(generator, discriminator, latent_dim=None):
     return expected
 
 
+def check_augment(augment):
+    """Return ``augment`` if it is None or callable, else raise TypeError.
+
+    检查 ``augment`` 参数：None 或可调用对象（图像 -> 图像）。
+    """
+    if augment is not None and not callable(augment):
+        raise TypeError(
+            "`augment` must be None or a callable images -> images (e.g. "
+            f"gancourse.augment.DiffAugment()). Received: augment={augment!r}"
+        )
+    return augment
+
+
 class GAN(AdversarialModel):
     """An unconditional GAN trained with ``fit()``.
 
@@ -81,6 +96,16 @@ class GAN(AdversarialModel):
             after every generator step (see ``gancourse.training.ema``);
             ``generate``, ``SampleGrid`` and other inference-mode sampling
             then use it. None: no average.
+        augment: optional callable images -> images (e.g.
+            ``gancourse.augment.DiffAugment``) applied to real AND fake
+            images before the discriminator, in the D and the G step, so
+            G learns through it. A ``DiffAugment`` draws from the model's
+            seed generator; an ``AdaptiveAugment`` also gets the real
+            logits of every D step (its p is logged as ``augment_p``, the
+            batch's mean sign(D(x_real)) as ``r_t``).
+        r1_weight: gamma of the R1 penalty on the real images added to
+            D's loss (``gancourse.losses.r1_penalty``; logged as ``r1``,
+            already weighted). 0: no penalty.
 
     Example::
 
@@ -92,7 +117,11 @@ class GAN(AdversarialModel):
 
     # 损失名 -> 它训练的网络，用于 NaN 报错 / Loss -> the network it
     # trains, named by NaN errors.
-    LOSS_NETWORKS = {"d_loss": "discriminator", "g_loss": "generator"}
+    LOSS_NETWORKS = {
+        "d_loss": "discriminator",
+        "g_loss": "generator",
+        "r1": "discriminator (R1 penalty)",
+    }
 
     def __init__(
         self,
@@ -102,6 +131,8 @@ class GAN(AdversarialModel):
         d_steps=1,
         seed=None,
         ema_decay=None,
+        augment=None,
+        r1_weight=0.0,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -119,6 +150,17 @@ class GAN(AdversarialModel):
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        # 可选：数据增强与 R1 惩罚（默认关闭）/ Optional augmentation and
+        # R1 penalty, off by default.
+        self.augment = check_augment(augment)
+        self.r1_weight = runtime.check_non_negative("r1_weight", r1_weight)
+        self.r1_tracker = None
+        if self.r1_weight > 0:
+            self.r1_tracker = keras.metrics.Mean(name="r1")
+        self.augment_p_tracker = self.r_t_tracker = None
+        if isinstance(augment, AdaptiveAugment):
+            self.augment_p_tracker = keras.metrics.Mean(name="augment_p")
+            self.r_t_tracker = keras.metrics.Mean(name="r_t")
 
     def compile(
         self,
@@ -154,7 +196,10 @@ class GAN(AdversarialModel):
 
     @property
     def metrics(self):
-        return [self.d_loss_tracker, self.g_loss_tracker]
+        optional = (self.r1_tracker, self.augment_p_tracker, self.r_t_tracker)
+        return [self.d_loss_tracker, self.g_loss_tracker] + [
+            tracker for tracker in optional if tracker is not None
+        ]
 
     def call(self, z, training=False):
         return self.generator_for(training)(z, training=training)
@@ -211,13 +256,50 @@ class GAN(AdversarialModel):
     def discriminate(self, images, condition, training=True):
         return self.discriminator(images, training=training)
 
+    def augment_images(self, images):
+        """``augment(images)``, or ``images`` when there is no augment.
+
+        对图像做数据增强（未设置 ``augment`` 时原样返回）。
+        """
+        if self.augment is None:
+            return images
+        if isinstance(self.augment, DiffAugment):
+            # 用模型的种子生成器：检查点会保存它 / The model's seed
+            # generator, which checkpoints save.
+            return self.augment(images, seed=self.seed_generator)
+        return self.augment(images)
+
+    def augmented_logits(self, images, condition):
+        """D's training logits on augmented images: D(T(x)).
+
+        判别器（训练模式）在增强后图像上的 logits。
+        """
+        images = self.augment_images(images)
+        return self.discriminate(images, condition, training=True)
+
     def discriminator_loss(self, real, fake, condition):
-        """D's loss on one batch: the loss pair on D's logits."""
-        real_logits = self.discriminate(real, condition)
-        fake_logits = self.discriminate(fake, condition)
-        return self.loss_pair.discriminator(
+        """D's loss on one batch: the loss pair on D's logits (+ R1)."""
+        real_logits = self.augmented_logits(real, condition)
+        fake_logits = self.augmented_logits(fake, condition)
+        loss = self.loss_pair.discriminator(
             real_logits, fake_logits, label_smoothing=self.label_smoothing
         )
+        if isinstance(self.augment, AdaptiveAugment):
+            # ADA 由真实样本的 logits 调节 p / ADA tunes p from real logits.
+            signs = ops.sign(ops.cast(real_logits, "float32"))
+            self.r_t_tracker.update_state(ops.mean(signs))
+            self.augment_p_tracker.update_state(
+                self.augment.update(real_logits)
+            )
+        if self.r1_weight > 0:
+            penalty = losses.r1_penalty(
+                lambda x: self.augmented_logits(x, condition),
+                real,
+                gamma=self.r1_weight,
+            )
+            self.r1_tracker.update_state(penalty)
+            loss = loss + penalty
+        return loss
 
     def check_batch(self, real):
         dtype = keras.backend.standardize_dtype(real.dtype)
@@ -254,7 +336,7 @@ class GAN(AdversarialModel):
         z = self.sample_latent(batch_size)
         with tf.GradientTape() as tape:
             fake = self.generate_fake(z, condition, training=True)
-            fake_logits = self.discriminate(fake, condition, training=True)
+            fake_logits = self.augmented_logits(fake, condition)
             g_loss = self.loss_pair.generator(fake_logits)
         self.update(self.g_optimizer, self.generator, tape, g_loss)
         if self.ema_generator is not None:

@@ -134,6 +134,9 @@ class WGANGP(GAN):
         d_steps: critic updates per G update (paper: 5).
         gp_weight: lambda of the penalty (paper: 10).
         seed: int seed of the model's SeedGenerator.
+        ema_decay, augment, r1_weight: as ``GAN`` (keywords). With
+            ``augment`` the penalty differentiates the augmented critic
+            D(T(x_hat)), the critic the loss sees.
 
     Example::
 
@@ -146,6 +149,7 @@ class WGANGP(GAN):
         "d_loss": "critic",
         "g_loss": "generator",
         "gp": "critic (gradient penalty)",
+        "r1": "critic (R1 penalty)",
     }
 
     def __init__(
@@ -182,15 +186,16 @@ class WGANGP(GAN):
 
     @property
     def metrics(self):
-        return [self.d_loss_tracker, self.g_loss_tracker, self.gp_tracker]
+        return super().metrics + [self.gp_tracker]
 
     def discriminator_loss(self, real, fake, condition):
         real = ops.cast(real, "float32")
         fake = ops.cast(fake, "float32")
         base = super().discriminator_loss(real, fake, condition)
-        # 惩罚作用在真假之间的插值点上 / The penalty acts between real/fake.
+        # 惩罚作用在真假之间的插值点上（有增强时对 D(T(x)) 求导）/ The
+        # penalty acts between real and fake (on D(T(x)) with augment).
         penalty = gradient_penalty(
-            lambda x: self.discriminate(x, condition, training=True),
+            lambda x: self.augmented_logits(x, condition),
             real,
             fake,
             seed_generator=self.seed_generator,
