@@ -3,13 +3,14 @@
 gancourse：双语 Keras 3 生成对抗网络课程的辅助包。
 
 Subpackages by role: ``data`` (loaders and pipelines), ``models`` (``make_*``
-factories), ``losses`` (pure functions), ``training`` (the GANs as
-``keras.Model`` subclasses and explicit loops), ``metrics`` (FID, KID,
-precision/recall...), ``course`` (exercise checkers, student copies). Beside
-them: ``runtime`` (seeding, fast mode), ``images``, ``layers``, ``latent``,
-``grids``, ``callbacks``, ``checkpoint``, ``plotting``, ``distribute``
-(strategies, multi-worker), and the command line: ``recipes`` (what each
-family trains), ``runs`` (the run folder) and ``cli``.
+factories), ``losses`` (pure functions), ``augment`` (DiffAugment, ADA),
+``training`` (the GANs as ``keras.Model`` subclasses and explicit loops),
+``metrics`` (FID, KID, precision/recall...), ``course`` (exercise
+checkers, student copies). Beside them: ``runtime`` (seeding, fast mode),
+``images``, ``layers``, ``latent``, ``inversion``, ``grids``, ``callbacks``,
+``checkpoint``, ``plotting``, ``distribute`` (strategies, multi-worker),
+and the command line: ``recipes`` (what each family trains), ``runs`` (the
+run folder) and ``cli``.
 
 Importing ``gancourse`` is cheap: submodules and the names below load on
 first use, so ``python -m gancourse --help`` does not start TensorFlow.
@@ -20,6 +21,7 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = (
+    "augment",
     "callbacks",
     "checkpoint",
     "cli",
@@ -28,6 +30,7 @@ _SUBMODULES = (
     "distribute",
     "grids",
     "images",
+    "inversion",
     "latent",
     "layers",
     "losses",
@@ -54,9 +57,13 @@ _SUBMODULES = (
 
 # 顶层名称 -> 所在模块 / Top-level name -> the module that defines it.
 _NAMES = {
+    "AdaptiveAugment": "gancourse.augment",
+    "BiGAN": "gancourse.training.bigan",
     "Checkpointer": "gancourse.checkpoint",
     "ConditionalGAN": "gancourse.training.conditional",
     "CycleGAN": "gancourse.training.cyclegan",
+    "DiffAugment": "gancourse.augment",
+    "EMAGenerator": "gancourse.callbacks",
     "FIDCallback": "gancourse.metrics",
     "GAN": "gancourse.training.gan",
     "NonFiniteGuard": "gancourse.callbacks",
@@ -72,13 +79,17 @@ _NAMES = {
     "get_loss_pair": "gancourse.losses",
     "gradient_penalty": "gancourse.training.wgan",
     "gram_matrix": "gancourse.losses",
+    "invert": "gancourse.inversion",
+    "latent_direction": "gancourse.inversion",
     "load_fashion_mnist": "gancourse.data",
     "load_mnist": "gancourse.data",
     "make_conditional_discriminator": "gancourse.models",
     "make_conditional_generator": "gancourse.models",
     "make_dataset": "gancourse.data",
+    "make_bigan_discriminator": "gancourse.models",
     "make_dcgan_discriminator": "gancourse.models",
     "make_dcgan_generator": "gancourse.models",
+    "make_encoder": "gancourse.models",
     "make_feature_encoder": "gancourse.metrics",
     "make_mlp_discriminator": "gancourse.models",
     "make_mlp_generator": "gancourse.models",
@@ -89,6 +100,7 @@ _NAMES = {
     "make_unet_generator": "gancourse.models",
     "make_vgg_feature_extractor": "gancourse.models",
     "plot_history": "gancourse.plotting",
+    "r1_penalty": "gancourse.losses",
     "run_style_transfer": "gancourse.training.style_transfer",
     "setup": "gancourse.runtime",
     "show_images": "gancourse.plotting",
