@@ -102,6 +102,8 @@ OPTIONS = {
     "pool_size": (int, "image-pool size (0: none)"),
     "class_x": (int, "Fashion-MNIST class of domain X"),
     "class_y": (int, "Fashion-MNIST class of domain Y"),
+    "diffusion_steps": (_positive_int, "T, the steps of the noising process"),
+    "sample_steps": (_positive_int, "DDIM steps of the sample grids"),
 }
 LOSSES = ["minimax", "non_saturating", "least_squares", "hinge", "wasserstein"]
 

@@ -68,9 +68,15 @@ class SampleGrid(keras.callbacks.Callback):
         return self.explicit_generator or self.model.generator
 
     def ensure_noise(self):
-        if self.noise is None:
-            latent_dim = int(self._generator().inputs[0].shape[-1])
-            self.noise = fixed_noise(self.num_images, latent_dim, self.seed)
+        if self.noise is not None:
+            return
+        model = None if self.explicit_generator else self.model
+        # 扩散模型的"噪声"是一张图 / A diffusion model's noise is an image.
+        shape = getattr(model, "noise_shape", None)
+        if shape is None:
+            shape = (int(self._generator().inputs[0].shape[-1]),)
+        noise = fixed_noise(self.num_images, int(np.prod(shape)), self.seed)
+        self.noise = noise.reshape((self.num_images,) + tuple(shape))
 
     def sample(self):
         """Generate the fixed-noise images now (NumPy, in [-1, 1])."""

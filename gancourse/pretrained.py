@@ -11,7 +11,7 @@ FID/KID/precision/recall with the shipped classifier (written by
 the record before Keras reads it, and loads with ``safe_mode=True``.
 
 >>> sorted(available())
-['dcgan-fashion-mnist']
+['dcgan-fashion-mnist', 'ddpm-fashion-mnist']
 """
 
 import json
@@ -19,7 +19,10 @@ from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 # 名字 -> 资产文件名（不含扩展名）/ Name -> asset file stem.
-CHECKPOINTS = {"dcgan-fashion-mnist": "dcgan_fashion_mnist"}
+CHECKPOINTS = {
+    "dcgan-fashion-mnist": "dcgan_fashion_mnist",
+    "ddpm-fashion-mnist": "ddpm_fashion_mnist",
+}
 
 
 def _check_name(name):
@@ -58,8 +61,9 @@ def load(name, path=None):
             still match the recorded SHA-256).
 
     Returns:
-        keras.Model: the generator, mapping (batch, latent_dim) noise to
-        images in [-1, 1].
+        keras.Model: a GAN generator maps (batch, latent_dim) noise to
+        images in [-1, 1]; a diffusion network maps ``[x_t, t]`` to the
+        predicted noise (wrap it in ``gancourse.training.DDPM`` to sample).
 
     Raises:
         ValueError: for an unknown name, or a file whose SHA-256 differs
@@ -78,5 +82,7 @@ def load(name, path=None):
             f"gancourse.pretrained.info({name!r}). / 检查点文件校验失败。"
         )
     import keras
+
+    import gancourse.models  # noqa: F401 - registers the course's layers.
 
     return keras.saving.load_model(path, safe_mode=True, compile=False)

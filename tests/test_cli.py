@@ -127,6 +127,7 @@ FAMILY_OPTIONS = {
     "pix2pix-inpainting": [],
     "pix2pix-sr": [],
     "cyclegan": ["--pool-size", "4"],
+    "ddpm": ["--diffusion-steps", "20", "--sample-steps", "3"],
 }
 
 
@@ -145,7 +146,7 @@ def test_help_lists_every_family(capsys):
 def family_run(family, data_dir, out, *extra):
     argv = ["train", family, "--out", str(out), "--batch-size", "8"]
     argv += ["--base-filters", "4", "--max-images", "16"]
-    if family in ("dcgan", "cgan", "wgan-gp"):
+    if family in ("dcgan", "cgan", "wgan-gp", "ddpm"):
         argv += ["--data-dir", str(data_dir)]
     return cli.main(argv + FAMILY_OPTIONS[family] + list(extra))
 
@@ -189,6 +190,8 @@ def test_every_family_trains_and_resumes_bit_exactly(
     if family == "dcgan":
         # EMA 生成器也被保存并续训 / The EMA generator is saved and resumed.
         assert "ema_generator" in got
+    if family == "ddpm":
+        assert sorted(got) == ["ema_network", "network"]
     # 续训时改变族特有的选项：拒绝 / A changed family option is refused.
     option = {"cyclegan": "--lambda-cycle", "pix2pix-sr": "--lambda-l1"}.get(
         family, "--learning-rate"

@@ -4,13 +4,17 @@
 
     python -m gancourse train dcgan --out runs/dcgan        # the recipe
     python tools/ship_pretrained.py dcgan-fashion-mnist runs/dcgan
+    python -m gancourse train ddpm --epochs 3 --out runs/ddpm
+    python tools/ship_pretrained.py ddpm-fashion-mnist runs/ddpm \
+        --network ema_network --num-images 2000
 
 The record (``gancourse/assets/<stem>.json``) holds the SHA-256 that
 ``gancourse.pretrained.load`` checks, the run's ``config.json`` and
 ``summary.json`` (training time), the reproducing command, the CPU, the
 parameter count and the FID, KID x 1000, precision and recall of N = 10,000
 samples against the Fashion-MNIST test set in the shipped classifier's
-feature space (as ``benchmarks/fid_dcgan.py`` computes them). The CLI
+feature space (as ``benchmarks/fid_dcgan.py`` computes them; a diffusion
+model's samples come from ``--ddim-steps`` DDIM steps). The CLI
 trains deterministically on a CPU, so the command reproduces the weights;
 the file's bytes (and hash) differ, because a ``.keras`` file records its
 save date.
@@ -33,16 +37,46 @@ from quality_per_time import Evaluator  # noqa: E402
 from quality_per_time import cpu_flags  # noqa: E402
 
 
+class DDIMSampler:
+    """``predict`` of a diffusion network: one DDIM sample per noise row."""
+
+    def __init__(self, network, config, steps):
+        from gancourse import training
+
+        schedule = training.NoiseSchedule(config["diffusion_steps"])
+        self.ddpm = training.DDPM(network, schedule)
+        self.steps = steps
+
+    def predict(self, noise, batch_size=500, verbose=0):
+        import numpy as np
+
+        return np.concatenate(
+            [
+                self.ddpm.sample(
+                    min(batch_size, len(noise) - start),
+                    steps=self.steps,
+                    seed=start,
+                )
+                for start in range(0, len(noise), batch_size)
+            ]
+        )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("name", help="a key of pretrained.CHECKPOINTS")
     parser.add_argument("run", type=Path, help="the CLI run folder")
     parser.add_argument("--network", default="ema_generator")
     parser.add_argument("--num-images", type=int, default=10_000)
+    parser.add_argument("--ddim-steps", type=int, default=50)
+    parser.add_argument(
+        "--note", default=None, help="e.g. what else ran on the machine"
+    )
     args = parser.parse_args(argv)
 
     import keras
 
+    import gancourse.models  # noqa: F401 - registers the course's layers.
     from gancourse import pretrained
     from gancourse import runtime
     from gancourse.metrics.encoders import file_sha256
@@ -53,9 +87,15 @@ def main(argv=None):
     shutil.copyfile(source, target)
     runtime.setup(0)
     generator = keras.saving.load_model(target, safe_mode=True, compile=False)
-    latent_dim = int(generator.inputs[0].shape[-1])
-    scores = Evaluator(args.num_images, latent_dim)(generator)
     config = json.loads((args.run / "config.json").read_text())
+    if config["model"] == "ddpm":
+        scores = Evaluator(args.num_images, 1)(
+            DDIMSampler(generator, config, args.ddim_steps)
+        )
+        scores["ddim_steps"] = args.ddim_steps
+    else:
+        latent_dim = int(generator.inputs[0].shape[-1])
+        scores = Evaluator(args.num_images, latent_dim)(generator)
     summary = json.loads((args.run / "summary.json").read_text())
     record = {
         "name": args.name,
@@ -70,6 +110,7 @@ def main(argv=None):
         "epochs": summary["epochs"],
         "train_seconds": summary["seconds"],
         "cpu": cpu_flags(),
+        **({"note": args.note} if args.note else {}),
         "evaluation": dict(
             scores,
             num_images=args.num_images,

@@ -5,8 +5,9 @@
 Conventions: images are NHWC float32 in [-1, 1], so generators end in
 ``tanh``; discriminators return one **logit** per image (no sigmoid).
 One module per architecture: ``dcgan`` (and the MLPs of lesson 01),
-``conditional``, ``unet``, ``patchgan``, ``resnet``, ``stylegan``, ``vgg``,
-``transformer``; ``blocks`` holds what they share.
+``conditional``, ``encoder`` (BiGAN), ``diffusion`` (DDPM),
+``unet``, ``patchgan``, ``resnet``,
+``stylegan``, ``vgg``, ``transformer``; ``blocks`` holds what they share.
 """
 
 from gancourse.models.blocks import check_image_shape
@@ -18,6 +19,10 @@ from gancourse.models.dcgan import make_dcgan_discriminator
 from gancourse.models.dcgan import make_dcgan_generator
 from gancourse.models.dcgan import make_mlp_discriminator
 from gancourse.models.dcgan import make_mlp_generator
+from gancourse.models.diffusion import TimeEmbedding
+from gancourse.models.diffusion import make_diffusion_unet
+from gancourse.models.encoder import make_bigan_discriminator
+from gancourse.models.encoder import make_encoder
 from gancourse.models.patchgan import make_patchgan_discriminator
 from gancourse.models.patchgan import patchgan_receptive_field
 from gancourse.models.resnet import make_resnet_generator
@@ -33,14 +38,18 @@ from gancourse.models.vgg import vgg19_preprocess
 __all__ = [
     "DEFAULT_CONTENT_LAYERS",
     "DEFAULT_STYLE_LAYERS",
+    "TimeEmbedding",
     "VGG19_LAYERS",
     "check_image_shape",
     "dcgan_downsampling",
     "dcgan_upsampling",
+    "make_bigan_discriminator",
     "make_conditional_discriminator",
     "make_conditional_generator",
     "make_dcgan_discriminator",
     "make_dcgan_generator",
+    "make_diffusion_unet",
+    "make_encoder",
     "make_mapping_network",
     "make_mlp_discriminator",
     "make_mlp_generator",

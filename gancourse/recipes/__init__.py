@@ -14,6 +14,7 @@ model                  lesson  data -> networks
 ``pix2pix-inpainting`` 06      masked -> original (32x32), U-Net + PatchGAN
 ``pix2pix-sr``         06      bicubic -> sharp photo crops, residual U-Net
 ``cyclegan``           07      Sneaker <-> Ankle boot, ResNet G + PatchGAN
+``ddpm``               11      Fashion-MNIST -> noise-prediction U-Net
 =====================  ======  ==============================================
 
 A ``Recipe`` says which options its family takes and their defaults (no
@@ -26,6 +27,7 @@ import dataclasses
 
 from gancourse.recipes.common import RecipeError  # noqa: F401
 from gancourse.recipes.common import Run  # noqa: F401
+from gancourse.recipes.diffusion import build_ddpm
 from gancourse.recipes.gans import build_cgan
 from gancourse.recipes.gans import build_dcgan
 from gancourse.recipes.gans import build_wgan_gp
@@ -161,6 +163,24 @@ RECIPES = {
                 class_y=9,
             ),
             build_cyclegan,
+        ),
+        Recipe(
+            "ddpm",
+            "lesson-11 diffusion model (DDPM, noise prediction)",
+            "11",
+            # 扩散模型用 Adam 的常规 beta_1 = 0.9 / Diffusion models use
+            # Adam's usual beta_1 = 0.9 (no adversary to keep up with).
+            _defaults(
+                COMMON_DEFAULTS,
+                dataset="fashion_mnist",
+                base_filters=16,
+                learning_rate=5e-4,
+                beta_1=0.9,
+                ema_decay=0.999,
+                diffusion_steps=1000,
+                sample_steps=50,
+            ),
+            build_ddpm,
         ),
     )
 }

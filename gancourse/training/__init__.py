@@ -5,9 +5,10 @@
 ``base.AdversarialModel`` holds what every GAN shares (one optimizer per
 network, the gradient update, replica-aware noise, the fast-mode cap).
 One module per family: ``gan``, ``conditional``, ``wgan``, ``pix2pix``,
-``cyclegan``; ``loop`` is the explicit ``tf.function`` step of lesson 01,
-``style_transfer`` the optimisation loops of lesson 08, ``progress`` the
-history/progress display of hand-written loops.
+``cyclegan``, ``bigan``, ``diffusion`` (lesson 11's DDPM, not
+adversarial); ``loop`` is the explicit ``tf.function`` step of lesson 01,
+``style_transfer`` the optimisation loops of lesson 08,
+``progress`` the history/progress display of hand-written loops.
 """
 
 from gancourse.training.base import AdversarialModel
@@ -15,9 +16,13 @@ from gancourse.training.base import apply_update
 from gancourse.training.base import draw_for_replica
 from gancourse.training.base import loss_scaled
 from gancourse.training.base import needs_loss_scaling
+from gancourse.training.bigan import BiGAN
 from gancourse.training.conditional import ConditionalGAN
 from gancourse.training.cyclegan import CycleGAN
 from gancourse.training.cyclegan import ImagePool
+from gancourse.training.diffusion import DDPM
+from gancourse.training.diffusion import NoiseSchedule
+from gancourse.training.diffusion import epsilon_loss
 from gancourse.training.gan import GAN
 from gancourse.training.gan import check_models
 from gancourse.training.gan import latent_dim_of
@@ -34,16 +39,20 @@ from gancourse.training.wgan import random_interpolates
 
 __all__ = [
     "AdversarialModel",
+    "BiGAN",
     "ConditionalGAN",
     "CycleGAN",
+    "DDPM",
     "GAN",
     "ImagePool",
     "LossHistory",
+    "NoiseSchedule",
     "Pix2Pix",
     "WGANGP",
     "apply_update",
     "check_models",
     "draw_for_replica",
+    "epsilon_loss",
     "gradient_penalty",
     "latent_dim_of",
     "loss_scaled",
