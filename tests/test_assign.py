@@ -22,6 +22,7 @@ import tensorflow as tf
 
 from gancourse.course import assign
 from gancourse.course import exercises
+from tests.test_exercises_lesson11 import WRONG_ANSWERS as LESSON11_WRONG
 
 LESSON_DIR = Path(__file__).parent.parent / "lessons"
 LESSONS = sorted(LESSON_DIR.glob("[0-9][0-9]_*.ipynb"))
@@ -96,6 +97,7 @@ def test_student_copy_round_trip(path, student_dir):
     student = json.loads((student_dir / path.name).read_text(encoding="utf-8"))
     assert "gancourse" not in student["metadata"]
     assert len(student["cells"]) == len(original["cells"])
+    quizzes = 0
     for before, after in zip(original["cells"], student["cells"]):
         assert before["cell_type"] == after["cell_type"]
         if after["cell_type"] != "code":
@@ -103,9 +105,16 @@ def test_student_copy_round_trip(path, student_dir):
             continue
         assert after["outputs"] == [] and after["execution_count"] is None
         tags = after.get("metadata", {}).get("tags", [])
-        assert "solution" not in tags
-        if "exercise" not in tags:
+        assert "solution" not in tags and "quiz-solution" not in tags
+        if not {"exercise", "quiz"} & set(tags):
             assert _source(after) == _source(before)
+        if "quiz" in tags:  # 测验答案全部清空 / Every quiz answer is blanked.
+            namespace = {}
+            exec(_source(after), namespace)  # noqa: S102 - our own cells.
+            answers = namespace["quiz_answers"]
+            assert answers and set(answers.values()) == {None}
+            quizzes += 1
+    assert quizzes == 1, "each lesson has one quiz"
 
     solutions, stubs = _namespace(), _namespace()
     student_exercises = _exercises_by_tag(student)
@@ -460,6 +469,7 @@ WRONG_ANSWERS = {
     ],
     "check_style_loss": [_style_on_raw_features, _style_unweighted],
 }
+WRONG_ANSWERS.update(LESSON11_WRONG)  # Lesson 11 keeps its own tables.
 
 
 def test_every_checker_has_wrong_answers():

@@ -1,6 +1,6 @@
-"""The quiz engine and the eight lesson quizzes.
+"""The quiz engine and the lesson quizzes (one bank per lesson).
 
-测验引擎与八课的测验题库。
+测验引擎与各课的测验题库。
 """
 
 import importlib
@@ -8,6 +8,7 @@ import io
 import json
 import re
 from contextlib import redirect_stdout
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +24,8 @@ from tests.test_bilingual import term_problems
 from tests.test_lesson_claims import claims
 from tests.test_lesson_claims import math_errors
 
-LESSONS = [f"lesson{number:02d}" for number in range(1, 9)]
+QUIZ_DIR = Path(quiz.__file__).parent / "quizzes"
+LESSONS = sorted(path.stem for path in QUIZ_DIR.glob("lesson[0-9][0-9].py"))
 
 
 def _bank(name):

@@ -41,6 +41,9 @@ from gancourse.course.exercises.lesson07 import check_image_pool_query
 from gancourse.course.exercises.lesson08 import check_gram_matrix
 from gancourse.course.exercises.lesson08 import check_style_loss
 from gancourse.course.exercises.lesson08 import check_total_variation_loss
+from gancourse.course.exercises.lesson11 import check_ddim_step
+from gancourse.course.exercises.lesson11 import check_q_sample
+from gancourse.course.exercises.lesson11 import check_radial_spectrum
 
 __all__ = [
     "check_minimax_d_loss",
@@ -67,4 +70,7 @@ __all__ = [
     "check_gram_matrix",
     "check_total_variation_loss",
     "check_style_loss",
+    "check_q_sample",
+    "check_ddim_step",
+    "check_radial_spectrum",
 ]

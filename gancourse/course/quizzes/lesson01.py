@@ -111,7 +111,7 @@ QUIZ = Quiz(
                 ),
                 ("它只和学习率有关", "it depends only on the learning rate"),
                 (
-                    "它重罚生成数据中不存在的样本，却几乎不罚漏掉一个模式",
+                    "它重罚生成了数据里不存在的样本，却几乎不罚漏掉一个模式",
                     "it punishes samples where the data has none hard, but "
                     "hardly punishes a missing mode",
                 ),

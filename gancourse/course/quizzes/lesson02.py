@@ -11,23 +11,29 @@ QUIZ = Quiz(
     [
         Question(
             prompt_zh=(
-                "一个 `Conv2DTranspose` 层的核大小为 5、步长为 2、"
-                '`padding="valid"`，输入是 $7 \\times 7$。输出的边长是多少？'
+                '本课生成器的转置卷积都用 `padding="same"`：$7 \\times 7$ 的'
+                "特征图经过步长为 1、2、2 的三层，变成 $28 \\times 28$ 的图像。"
+                "若改从 $4 \\times 4$ 出发，经过三个步长为 2 的这种转置卷积，输"
+                "出图像的边长是多少？"
             ),
             prompt_en=(
-                "A `Conv2DTranspose` layer has kernel size 5, stride 2 and "
-                '`padding="valid"`; its input is $7 \\times 7$. What is the '
-                "side length of its output?"
+                "This lesson's generator uses transposed convolutions with "
+                '`padding="same"`: a $7 \\times 7$ feature map passes layers '
+                "of stride 1, 2 and 2 and becomes a $28 \\times 28$ image. "
+                "Starting from $4 \\times 4$ instead, with three such "
+                "transposed convolutions of stride 2, what is the side length "
+                "of the output image?"
             ),
-            answer=17,
+            answer=32,
             explanation_zh=(
-                "valid 填充的转置卷积输出 (n - 1) * s + k = 6 * 2 + 5 = 17；"
-                "same 填充则正好是 n * s = 14。"
+                'padding="same" 的转置卷积把边长正好乘以步长，与核大小无关：'
+                "4 -> 8 -> 16 -> 32。valid 填充的输出还与核大小有关（练习 1）。"
             ),
             explanation_en=(
-                "With valid padding a transposed convolution outputs (n - 1) * "
-                "s + k = 6 * 2 + 5 = 17; with same padding it is exactly n * s "
-                "= 14."
+                'A transposed convolution with padding="same" multiplies the '
+                "side length by the stride, whatever the kernel size: 4 -> 8 "
+                "-> 16 -> 32. With valid padding the output also depends on "
+                "the kernel size (exercise 1)."
             ),
         ),
         Question(

@@ -72,7 +72,7 @@ QUIZ = Quiz(
                 ("召回率", "recall"),
                 ("平均两两距离（MPD）", "the mean pairwise distance (MPD)"),
                 "FID",
-                ("精确率（它等于 1）", "precision (it is 1)"),
+                ("精确率", "precision"),
             ],
             answer="d",
             explanation_zh=(

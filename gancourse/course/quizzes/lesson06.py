@@ -70,12 +70,15 @@ QUIZ = Quiz(
         ),
         Question(
             prompt_zh=(
-                "图像取值在 $[-1, 1]$（`max_val = 2`），两张图像的均方误差为 "
-                "$0.04$。PSNR 是多少分贝？"
+                "$\\text{PSNR} = 10 \\log_{10}(\\text{max\\_val}^2 / "
+                "\\text{MSE})$。图像取值在 $[-1, 1]$（`max_val = 2`），两张"
+                "图像的均方误差为 $0.04$。PSNR 是多少分贝？"
             ),
             prompt_en=(
-                "Images lie in $[-1, 1]$ (`max_val = 2`) and two images have "
-                "mean squared error $0.04$. What is their PSNR in dB?"
+                "$\\text{PSNR} = 10 \\log_{10}(\\text{max\\_val}^2 / "
+                "\\text{MSE})$. Images lie in $[-1, 1]$ (`max_val = 2`) and "
+                "two images have mean squared error $0.04$. What is their PSNR "
+                "in dB?"
             ),
             answer=20,
             tolerance=0.01,

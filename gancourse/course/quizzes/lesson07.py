@@ -89,23 +89,27 @@ QUIZ = Quiz(
         ),
         Question(
             prompt_zh=(
-                "历史图像池已满（`pool_size = 50`）。一张新图像抽到的随机数是 "
-                "$p = 0.3$、$r = 0.42$。返回的是池中哪个下标的旧图像？"
+                "本课先训练 2 轮，假装会话中断；再新建四个网络（随机权重），用"
+                "同一个 `BackupAndRestore` 备份文件夹调用 `fit(epochs=6)`。这"
+                "个新会话实际训练了几轮？"
             ),
             prompt_en=(
-                "The image history pool is full (`pool_size = 50`). A new "
-                "image draws $p = 0.3$ and $r = 0.42$. Which index of the pool "
-                "does the returned old image have?"
+                "This lesson trains 2 epochs and pretends the session dies; "
+                "then it builds four new networks (random weights) and calls "
+                "`fit(epochs=6)` with the same `BackupAndRestore` folder. How "
+                "many epochs does this new session actually train?"
             ),
-            answer=21,
+            answer=4,
             explanation_zh=(
-                "p < 0.5，所以返回下标 int(0.42 * 50) = 21 的旧图像，新图像存入"
-                "该位置。用旧的生成图像训练判别器可以减少振荡。"
+                "BackupAndRestore 先恢复权重、优化器状态和 epoch 编号，再从"
+                "第 3 轮接着训练到第 6 轮，共 4 轮；新网络的随机权重被备份"
+                "覆盖。"
             ),
             explanation_en=(
-                "p < 0.5, so the old image at index int(0.42 * 50) = 21 is "
-                "returned and the new one takes its place. Training D on older "
-                "fakes too reduces oscillation."
+                "BackupAndRestore first restores the weights, the optimizer "
+                "states and the epoch number, then trains on from epoch 3 to "
+                "epoch 6: 4 epochs. The new networks' random weights are "
+                "replaced by the backup."
             ),
         ),
         Question(
