@@ -54,3 +54,22 @@ def test_a_changed_file_or_unknown_name_is_refused(tmp_path):
         pretrained.load("dcgan-fashion-mnist", path=tampered)
     with pytest.raises(ValueError, match=r"one of \['dcgan-fashion-mnist', "):
         pretrained.load("stylegan-ffhq")
+
+
+def test_the_shipped_diffusion_model_samples_garments():
+    from gancourse import training
+
+    record = pretrained.info("ddpm-fashion-mnist")
+    network = pretrained.load("ddpm-fashion-mnist")
+    assert network.count_params() == record["parameters"]
+    schedule = training.NoiseSchedule(record["config"]["diffusion_steps"])
+    ddpm = training.DDPM(network, schedule)
+    images = ddpm.sample(300, steps=25, seed=0)
+    assert images.shape == (300, 28, 28, 1)
+    # 分类器有把握地认出大多数样本，且至少 8 类出现 / The classifier is
+    # confident on most samples and at least 8 classes appear (pure noise
+    # or a blank network fails both).
+    probabilities = metrics.classifier_probabilities(images)
+    assert np.mean(probabilities.max(axis=1) > 0.5) > 0.7
+    classes = np.bincount(probabilities.argmax(axis=1), minlength=10)
+    assert np.sum(classes >= 3) >= 8, classes
