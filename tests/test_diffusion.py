@@ -149,8 +149,13 @@ def trained():
     images = np.concatenate(
         [np.full((32,) + SHAPE, 0.8), np.full((32,) + SHAPE, -0.8)]
     ).astype("float32")
-    history = ddpm.fit(images, batch_size=16, epochs=15, verbose=0).history
-    return ddpm, history["loss"]
+    # 模块级夹具先于 conftest 的函数级夹具运行：自己关掉快速模式 / A
+    # module fixture runs before conftest's function fixture that turns
+    # fast mode off, so turn it off here.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("GANCOURSE_FAST", raising=False)
+        history = ddpm.fit(images, batch_size=16, epochs=15, verbose=0)
+    return ddpm, history.history["loss"]
 
 
 def test_training_reduces_the_loss_on_simple_data(trained):

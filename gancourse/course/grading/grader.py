@@ -19,6 +19,7 @@ from pathlib import Path
 from gancourse.course import gradelog
 from gancourse.course.grading import capstone
 from gancourse.course.grading import sandbox
+from gancourse.runtime import ENV_VAR as FAST_MODE_VARIABLE
 
 COURSE_DIR = Path(__file__).resolve().parents[1]
 TIERS_PATH = Path(__file__).resolve().parent / "tiers.json"
@@ -109,8 +110,9 @@ def _clean(entry):
 
 def _environment(log_path):
     env = dict(os.environ)
+    # 学生的笔记本以快速模式运行 / Students' notebooks run in fast mode.
+    env[FAST_MODE_VARIABLE] = "1"
     env.update(
-        GANCOURSE_FAST="1",
         GANCOURSE_GRADE_LOG=str(log_path),
         MPLBACKEND="Agg",
         PYTHONDONTWRITEBYTECODE="1",
@@ -147,7 +149,8 @@ def _capstone(original, work, options, tmp):
         "--num-images",
         str(options.capstone_images),
     ]
-    env = {k: v for k, v in _environment("").items() if k != "GANCOURSE_FAST"}
+    env = _environment("")
+    env.pop(FAST_MODE_VARIABLE)
     env.pop("GANCOURSE_GRADE_LOG")
     timed_out, seconds, lines = sandbox.run_limited(
         command,
