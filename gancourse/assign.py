@@ -3,7 +3,7 @@
 学生版生成工具的旧导入路径：请改用 ``gancourse.course.assign``。
 
 Kept so that ``from gancourse import assign`` and
-``python -m gancourse.assign lessons/ build/student/`` keep working; every
+``python -m gancourse.assign lessons/ student/`` keep working; every
 name below is the very object defined in ``gancourse.course.assign``.
 """
 
@@ -12,6 +12,8 @@ import sys
 from gancourse.course.assign import NOT_IMPLEMENTED
 from gancourse.course.assign import SOLUTION_TAG
 from gancourse.course.assign import STUB_TAG
+from gancourse.course.assign import STUDENT_FOLDER
+from gancourse.course.assign import STUDENT_NOTE
 from gancourse.course.assign import build_student_copies
 from gancourse.course.assign import main
 from gancourse.course.assign import make_stub
@@ -20,6 +22,8 @@ from gancourse.course.assign import make_student_notebook
 __all__ = [
     "NOT_IMPLEMENTED",
     "SOLUTION_TAG",
+    "STUDENT_FOLDER",
+    "STUDENT_NOTE",
     "STUB_TAG",
     "build_student_copies",
     "main",

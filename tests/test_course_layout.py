@@ -23,42 +23,42 @@ COURSE_DIR = Path(__file__).parent.parent / "gancourse" / "course"
 CHECKERS_BY_LESSON = {
     "01": {
         "check_minimax_d_loss",
-        "check_non_saturating_g_loss",
+        "check_d_star_and_js",
         "check_ring_mode_coverage",
     },
     "02": {
-        "check_conv_transpose_output_size",
+        "check_transposed_conv_overlap",
         "check_upsample_block",
         "check_slerp",
     },
     "03": {
         "check_one_hot",
         "check_generator_input",
-        "check_projection_logits",
+        "check_fake_label_stats",
     },
     "04": {
         "check_hinge_d_loss",
-        "check_gradient_penalty",
+        "check_lipschitz_bound",
         "check_spectral_norm",
     },
     "05": {
         "check_inception_score",
-        "check_frechet_distance",
+        "check_match_moments",
         "check_kid",
     },
     "06": {
         "check_psnr",
         "check_random_box_mask",
-        "check_pix2pix_g_loss",
+        "check_receptive_field",
     },
     "07": {
         "check_cycle_consistency_loss",
-        "check_identity_loss",
+        "check_best_inverse",
         "check_image_pool_query",
     },
     "08": {
         "check_gram_matrix",
-        "check_total_variation_loss",
+        "check_enlarge_keeping_style",
         "check_style_loss",
     },
     "11": {

@@ -35,12 +35,22 @@ def minimax_d_loss(real_logits, fake_logits):
     real = np.asarray(real_logits, "float64")
     fake = np.asarray(fake_logits, "float64")
     return np.logaddexp(0, -real).mean() + np.logaddexp(0, fake).mean()'''
-NON_SATURATING = '''import numpy as np
+D_STAR_AND_JS = '''import numpy as np
 
 
-def non_saturating_g_loss(fake_logits):
-    """Non-saturating generator loss from logits."""
-    return np.logaddexp(0, -np.asarray(fake_logits, "float64")).mean()'''
+def d_star_and_js(p_data, p_g):
+    """The optimal discriminator and the JS divergence on K points."""
+    p_data = np.asarray(p_data, "float64") / np.sum(p_data)
+    p_g = np.asarray(p_g, "float64") / np.sum(p_g)
+    total = p_data + p_g
+    d_star = np.divide(p_data, total, out=np.full_like(total, 0.5),
+                       where=total > 0)
+    mixture = total / 2
+    js = 0.0
+    for p in (p_data, p_g):
+        inside = p > 0
+        js += 0.5 * np.sum(p[inside] * np.log(p[inside] / mixture[inside]))
+    return d_star, js'''
 UNSTABLE_MINIMAX = """import numpy as np
 
 
@@ -48,7 +58,7 @@ def minimax_d_loss(real_logits, fake_logits):
     d_real = 1 / (1 + np.exp(-np.asarray(real_logits, "float64")))
     d_fake = 1 / (1 + np.exp(-np.asarray(fake_logits, "float64")))
     return -np.log(d_real).mean() - np.log(1 - d_fake).mean()"""
-EXERCISES = ["lesson01.minimax_d_loss", "lesson01.non_saturating_g_loss"]
+EXERCISES = ["lesson01.minimax_d_loss", "lesson01.d_star_and_js"]
 
 
 def _cell(kind, source, tags=()):
@@ -65,11 +75,8 @@ def _solution_notebook():
         _cell("markdown", "# 小测 / Mini lesson"),
         _cell("code", MINIMAX, ["solution"]),
         _cell("code", check.format("check_minimax_d_loss(minimax_d_loss)")),
-        _cell("code", NON_SATURATING, ["solution"]),
-        _cell(
-            "code",
-            check.format("check_non_saturating_g_loss(non_saturating_g_loss)"),
-        ),
+        _cell("code", D_STAR_AND_JS, ["solution"]),
+        _cell("code", check.format("check_d_star_and_js(d_star_and_js)")),
     ] + lesson01.QUIZ.cells()
     return {
         "cells": cells,
@@ -124,7 +131,7 @@ def graded(tmp_path_factory):
     wrong = next(c for c in "abcd" if c != answers["q3"])
     mistakes = json.loads(json.dumps(student))
     mistakes["cells"][1]["source"] = UNSTABLE_MINIMAX
-    mistakes["cells"][3]["source"] = NON_SATURATING
+    mistakes["cells"][3]["source"] = D_STAR_AND_JS
     mistakes["cells"][6]["source"] = (
         f"quiz_answers = {{'q1': {answers['q1']!r}, 'q2': "
         f"{answers['q2']!r}, 'q3': {wrong!r}, 'q4': None, 'q5': 'zz'}}"
@@ -184,7 +191,7 @@ def graded(tmp_path_factory):
 
 
 EXPECTED = {
-    # student: (status, minimax, non-saturating, quiz, capstone tier, total)
+    # student: (status, minimax, d_star_and_js, quiz, capstone tier, total)
     "perfect": ("ok", 1, 1, 5, "simple", 8),
     "empty": ("ok", 0, 0, 0, "missing", 0),
     "mistakes": ("errors", 0, 1, 2, "missing", 3),
@@ -200,10 +207,10 @@ EXPECTED = {
 def test_expected_scores_per_student(graded, student):
     rows, _ = graded
     row = rows[student]
-    status, minimax, non_saturating, quiz, tier, total = EXPECTED[student]
+    status, minimax, d_star_and_js, quiz, tier, total = EXPECTED[student]
     assert row["status"] == status
     assert int(row[EXERCISES[0]]) == minimax
-    assert int(row[EXERCISES[1]]) == non_saturating
+    assert int(row[EXERCISES[1]]) == d_star_and_js
     assert int(row["lesson01.quiz"]) == quiz
     assert row["capstone_tier"] == tier
     assert int(row["total"]) == total
@@ -240,12 +247,27 @@ def test_outputs_reports_and_capstone_details(graded):
     )
 
 
+def test_shipped_tiers_are_measured_and_get_harder():
+    table = grader.load_tiers()
+    tiers = table["tiers"]
+    assert [t["name"] for t in tiers] == ["simple", "medium", "strong", "boss"]
+    assert [t["points"] for t in tiers] == [1, 2, 3, 4]
+    for tier in tiers:
+        assert tier["status"].startswith("measured "), tier
+        assert tier["command"].startswith("python -m gancourse train dcgan ")
+        assert f"--time-limit {table['budget_seconds']:g}" in tier["command"]
+        assert tier["steps"] > 0 and tier["train_seconds"] >= 600
+    fids = [t["fid"] for t in tiers]
+    assert fids == sorted(fids, reverse=True) and len(set(fids)) == 4
+    # 基线本身达到自己的档位 / Each baseline reaches its own tier.
+    for tier in tiers:
+        scores = {"fid": tier["fid"], "kid_x1000": tier["kid_x1000"]}
+        assert capstone.tier_of(scores, table) == (tier["name"], tier["points"])
+
+
 def test_unmeasured_tiers_give_no_tier_and_no_points():
     table = grader.load_tiers()
-    assert all(
-        tier["fid"] is None and tier["status"] == "NOT YET MEASURED"
-        for tier in table["tiers"]
-    )
+    table["tiers"][-1].update(fid=None, status="NOT YET MEASURED")
     scores = {"fid": 0.0, "kid_x1000": 0.0}
     assert capstone.tier_of(scores, table) == ("not measured", None)
     measured = {

@@ -7,7 +7,7 @@ graded exercises, one module per lesson (``lesson01`` ... ``lesson08``) plus
 their shared ``harness``; ``gancourse.course.quiz`` is the quiz engine and
 ``gancourse.course.quizzes`` the lessons' question banks;
 ``gancourse.course.assign`` writes the student copies of the lessons
-(``python -m gancourse.course.assign lessons/ build/student/``);
+(``python -m gancourse.course.assign lessons/ student/``);
 ``gancourse.course.grading`` grades a class (``python -m gancourse.grade``),
 reading the results that checkers and quizzes append to
 ``gancourse.course.gradelog``. Nothing is imported here, so importing this
