@@ -138,6 +138,13 @@ def _add_model_parser(models, recipe):
     )
     parser.add_argument("--jit", action="store_true", help="XLA-compile steps")
     parser.add_argument(
+        "--time-limit",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="stop after SECONDS of training (batch time only, as "
+        "callbacks.TimeLimit; the capstone's budget); not with --resume",
+    )
+    parser.add_argument(
         "--mixed-precision",
         action="store_true",
         help="mixed_float16 on GPU, mixed_bfloat16 on CPU",
@@ -193,6 +200,12 @@ def train(args):
     from gancourse import recipes
     from gancourse import runtime
 
+    if args.time_limit is not None and args.resume:
+        raise CommandError(
+            "--time-limit expected a fresh run: a time-limited run stops "
+            "inside an epoch, so it cannot be resumed. Received: "
+            "--time-limit with --resume"
+        )
     chief = args.strategy != "multi-worker" or distribute.is_chief()
     out = args.out
     config = runs.prepare_out(args, chief)
@@ -224,6 +237,9 @@ def train(args):
         options.experimental_distribute.auto_shard_policy = policy
         dataset = dataset.with_options(options)
     saver = callbacks.TrainingCheckpoint(out / "checkpoints", grid)
+    timer = None
+    if args.time_limit is not None:
+        timer = callbacks.TimeLimit(args.time_limit)
     # 总轮数只计算一次（快速模式下被截断）/ The total, computed once
     # (capped in fast mode).
     total = runtime.BUDGET.epochs(args.epochs)
@@ -263,7 +279,8 @@ def train(args):
             callbacks.NonFiniteGuard(),
             grid,
             callbacks.TensorBoardLogger(artifacts / "tensorboard", grid),
-        ],
+        ]
+        + ([timer] if timer else []),
         verbose=2,
     )
     seconds = time.perf_counter() - start
@@ -295,6 +312,14 @@ def train(args):
         "final": {k: float(v[-1]) for k, v in history.history.items()},
         "fast_mode": runtime.fast_mode(),
     }
+    if timer is not None:
+        summary["time_limit"] = {
+            "seconds": args.time_limit,
+            "train_seconds": round(timer.elapsed, 1),
+            "steps": timer.steps,
+            "stopped": timer.elapsed >= args.time_limit,
+            "epochs_started": len(history.epoch),
+        }
     runs.write_atomic(
         artifacts / "summary.json", json.dumps(summary, indent=2) + "\n"
     )

@@ -118,6 +118,21 @@ def test_resume_in_fast_mode_is_complete_after_one_epoch(
     assert (out / "generator.keras").read_bytes() == before
 
 
+def test_time_limit_stops_inside_the_first_epoch(data_dir, tmp_path, capsys):
+    # 64 张图、批次 32：每轮 2 步；预算极小，第一步之后就停 / 64 images at
+    # batch 32 are 2 steps per epoch; a tiny budget stops after the first.
+    out = tmp_path / "run"
+    assert run(data_dir, out, "--epochs", "5", "--time-limit", "1e-6") == 0
+    limit = json.loads((out / "summary.json").read_text())["time_limit"]
+    assert limit["steps"] == 1 and limit["epochs_started"] == 1
+    assert limit["stopped"] and limit["seconds"] == 1e-6
+    assert (out / "generator.keras").is_file()
+    # 被时间截断的训练不能续训 / A time-limited run cannot be resumed.
+    code = run(data_dir, out, "--epochs", "5", "--time-limit", "1", "--resume")
+    assert code == 1
+    assert "--time-limit expected a fresh run" in capsys.readouterr().err
+
+
 # 每个模型族：很小的网络，16 张图（或 16 个裁剪块），每轮 2 步 / Every
 # family with tiny networks on 16 images (or crops): 2 steps per epoch.
 FAMILY_OPTIONS = {
