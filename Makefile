@@ -29,9 +29,11 @@ lessons: setup
 notebooks: setup
 	$(PY) tools/run_notebooks.py
 
-# Student copies: solution cells -> TODO stubs, outputs cleared (build/student/).
+# Student copies: solution cells -> TODO stubs, outputs cleared (student/,
+# committed; their Colab badges open them; tests/test_student_copies.py checks
+# that they match the lessons).
 student: setup
-	$(PY) -m gancourse.course.assign lessons/ build/student/
+	$(PY) -m gancourse.course.assign lessons/ student/
 
 # Grade a class: one sub-folder or one .ipynb per student in $(SUBMISSIONS);
 # writes $(GRADES)/grades.csv and $(GRADES)/reports/<student>.md.

@@ -16,7 +16,9 @@ every ``lessons/*.ipynb``:
   the repository is not public yet), stops with one bilingual message that
   says what to do instead of a pip traceback. Outside Colab it does nothing.
 
-Only those two cells change; outputs are kept.
+Only those two cells change; outputs are kept. The student copies in
+``student/`` are then rebuilt from the lessons (``make student``), so their
+badges, which open the student copies, use the same URL.
 """
 
 import argparse
@@ -124,6 +126,11 @@ def main(argv=None):
             stale.append(path.name)
             if not args.check:
                 path.write_text(after, encoding="utf-8")
+    if stale and not args.check and args.lessons == ROOT / "lessons":
+        sys.path.insert(0, str(ROOT))
+        from gancourse.course.assign import build_student_copies
+
+        build_student_copies(args.lessons, ROOT / "student")
     verb = "out of date" if args.check else "rewritten"
     print(
         f"{url}: {len(stale)} lesson(s) {verb}{': ' if stale else ''}"

@@ -2,7 +2,7 @@
 
 生成课程的学生版：参考答案替换为 ``# TODO`` 桩函数。
 
-    python -m gancourse.course.assign lessons/ build/student/
+    python -m gancourse.course.assign lessons/ student/      # make student
 
 Every code cell tagged ``solution`` is replaced by stubs that keep each
 function's signature and docstring and raise ``NotImplementedError``; the
@@ -11,18 +11,33 @@ checker cells after them stay, so a student runs the check and sees
 answer cells (tagged ``quiz-solution``, see ``gancourse.course.quiz``) keep
 their keys with every answer set to ``None`` (tag ``quiz``). All outputs and
 execution counts are cleared, and the notebook-level run record
-(``metadata.gancourse``) is dropped.
+(``metadata.gancourse``) is dropped. The first cell's "Open in Colab" badge
+is pointed at the student copy (``.../lessons/NN_x.ipynb`` becomes
+``.../student/NN_x.ipynb``, the folder the course commits them to) and a
+bilingual line says that this is the student copy.
 """
 
 import argparse
 import ast
 import copy
 import json
+import re
 import sys
 from pathlib import Path
 
 from gancourse.course import quiz
 
+STUDENT_FOLDER = "student"
+# Colab 按钮中课程笔记本的路径 / A lesson's path in a Colab badge URL.
+LESSON_BADGE = re.compile(
+    r"(https://colab\.research\.google\.com/github/[^/\s)]+/[^/\s)]+"
+    r"/blob/[^/\s)]+/)lessons/([^/\s)]+\.ipynb)"
+)
+STUDENT_NOTE = (
+    "> 这是学生版：参考答案换成了 `# TODO`，输出已清空；完成后运行检查单元。"
+    "/ This is the student copy: the reference solutions are `# TODO` "
+    "stubs and the outputs are cleared; run the check cells when done."
+)
 SOLUTION_TAG = "solution"
 STUB_TAG = "exercise"
 NOT_IMPLEMENTED = (
@@ -108,6 +123,15 @@ def make_student_notebook(notebook):
     """
     student = copy.deepcopy(notebook)
     student.get("metadata", {}).pop("gancourse", None)
+    first = student["cells"][0] if student["cells"] else None
+    if first is not None and first["cell_type"] == "markdown":
+        text, count = LESSON_BADGE.subn(
+            rf"\1{STUDENT_FOLDER}/\2", _source(first)
+        )
+        if count and STUDENT_NOTE not in text:
+            title, _, rest = text.partition("\n")
+            text = f"{title}\n\n{STUDENT_NOTE}\n{rest}"
+        first["source"] = _lines(text)
     for cell in student["cells"]:
         if cell["cell_type"] != "code":
             continue
