@@ -200,8 +200,15 @@ def save_gif(frames, path, duration=0.3):
 def save_image(image, path):
     """Save one uint8 (H, W, C) array as PNG; return the path.
 
-    保存一张 uint8 图像为 PNG。
+    保存一张 uint8 图像为 PNG。先写临时文件再改名，进程在写入时被杀掉也
+    不会留下残缺的图片（续训时 ``SampleGrid.reload`` 会读回这些图片）。
+
+    The file is written to a temporary name and then renamed, so a process
+    killed while saving never leaves a truncated image behind (on resume,
+    ``SampleGrid.reload`` reads these images back).
     """
+    import os
+
     from PIL import Image
 
     image = np.asarray(image, dtype="uint8")
@@ -209,5 +216,10 @@ def save_image(image, path):
         image = image[..., 0]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(image).save(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        Image.fromarray(image).save(temporary, format="PNG")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
     return path

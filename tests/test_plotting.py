@@ -124,3 +124,26 @@ def test_cli_help(capsys):
     with pytest.raises(SystemExit):
         cli.main(["train", "dcgan", "--help"])
     assert "--epochs" in capsys.readouterr().out
+
+
+def test_save_image_never_leaves_a_truncated_file(tmp_path, monkeypatch):
+    # 写入中途失败（例如进程被杀）：目标文件保持原样，没有残缺图片和临时
+    # 文件 / A save that fails half-way (e.g. a killed process) leaves the
+    # target as it was: no truncated image, no temporary file.
+    path = tmp_path / "epoch_001.png"
+    first = np.zeros((4, 4, 1), "uint8")
+    plotting.save_image(first, path)
+    original = Image.Image.save
+
+    def crash(self, fp, *args, **kwargs):
+        with open(fp, "wb") as file:
+            file.write(b"\x89PNG half")
+        raise OSError("killed while writing")
+
+    monkeypatch.setattr(Image.Image, "save", crash)
+    with pytest.raises(OSError, match="killed while writing"):
+        plotting.save_image(np.full((4, 4, 1), 255, "uint8"), path)
+    monkeypatch.setattr(Image.Image, "save", original)
+    with Image.open(path) as image:
+        assert np.array_equal(np.asarray(image), first[..., 0])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["epoch_001.png"]
