@@ -8,20 +8,17 @@ must pass); ``WRONG_ANSWERS`` are plausible mistakes (each must fail, with
 one ASCII line and a hint that never prints the formula).
 """
 
-import io
-import json
 import math
 import re
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import numpy as np
-import pytest
 import scipy.spatial.distance
 import scipy.special
 
-from gancourse.course import exercises
 from gancourse.course.exercises import lesson01
+from tests import exercise_tables
+from tests.exercise_tables import check
 
 CHECKERS = [
     "check_minimax_d_loss",
@@ -30,13 +27,6 @@ CHECKERS = [
 ]
 CASES = {name: 7 for name in CHECKERS}  # 2 visible + 5 hidden each.
 NOTEBOOK = Path(__file__).parent.parent / "lessons" / "01_gan_basics.ipynb"
-
-
-def _check(checker, function):
-    buffer = io.StringIO()
-    with redirect_stdout(buffer), np.errstate(all="ignore"):
-        result = getattr(exercises, checker)(function)
-    return result, buffer.getvalue()
 
 
 # The reference solutions, as the lesson's `solution` cells hold them.
@@ -383,81 +373,45 @@ DIAGNOSES = [
 ]
 
 
-def test_lesson_module_and_package_export_the_checkers():
-    assert lesson01.__all__ == CHECKERS
-    for name in CHECKERS:
-        assert getattr(exercises, name) is getattr(lesson01, name)
-        assert "第 01 课" in getattr(lesson01, name).__doc__
-        assert "Spec:" in getattr(lesson01, name).__doc__
-    assert set(CORRECT_ANSWERS) == set(WRONG_ANSWERS) == set(CHECKERS)
-    assert not hasattr(exercises, "check_non_saturating_g_loss")
+FORBIDDEN = re.compile(
+    r"np\.|\*\*|log\(|sigmoid\(|softplus\(|mean\(|p_data \+ p_g|"
+    r"p_data / |/ 2|0\.5 \*"
+)
 
 
-@pytest.mark.parametrize("checker", CHECKERS)
-def test_reference_solution_passes_every_case(checker):
-    passed, text = _check(checker, SOLUTIONS[checker])
-    assert passed is True, text
-    name = checker[len("check_") :]
-    assert text == (
-        f"PASS: {name} matches the reference on {CASES[checker]} cases.\n"
-    )
+def _stub(p_data, p_g):
+    raise NotImplementedError("Exercise: implement d_star_and_js")
+
+
+def _mutating(p_data, p_g):
+    result = d_star_and_js(p_data, p_g)
+    p_data[...] = 0
+    p_g[...] = 0
+    return result
+
+
+exercise_tables.add_checker_tests(
+    globals(),
+    lesson01,
+    forbidden=FORBIDDEN,
+    stub=("check_d_star_and_js", _stub),
+    not_callable="check_d_star_and_js",
+    mutating={"check_d_star_and_js": _mutating},
+    deterministic=("check_d_star_and_js", _d_star_with(base=2)),
+    absent="check_non_saturating_g_loss",
+)
 
 
 def test_notebook_solutions_are_the_reference_solutions():
-    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    cells = [
-        "".join(cell["source"])
-        for cell in notebook["cells"]
-        if "solution" in cell.get("metadata", {}).get("tags", [])
-    ]
+    cells = exercise_tables.solution_cells(NOTEBOOK)
     assert len(cells) == 3
     for checker, source in zip(CHECKERS, cells):
         namespace = {"np": np}
         exec(source, namespace)  # noqa: S102 - the lesson's own cells.
         name = checker[len("check_") :]
-        passed, text = _check(checker, namespace[name])
+        passed, text = check(checker, namespace[name])
         assert passed is True, text
         assert text.endswith(f"on {CASES[checker]} cases.\n"), text
-
-
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in CORRECT_ANSWERS.items()
-        for i in range(len(answers))
-    ],
-)
-def test_other_correct_answers_pass(checker, index):
-    passed, text = _check(checker, CORRECT_ANSWERS[checker][index])
-    assert passed is True, text
-
-
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in WRONG_ANSWERS.items()
-        for i in range(len(answers))
-    ],
-)
-def test_plausible_wrong_answers_fail(checker, index):
-    passed, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert passed is False, text
-    assert text.startswith("FAIL: ") and "Hint: " in text, text
-    assert text.count("\n") == 1 and text.isascii(), text
-    # The hint and the diagnosis describe; they never print the formula.
-    assert not re.search(
-        r"np\.|\*\*|log\(|sigmoid\(|softplus\(|mean\(|p_data \+ p_g|"
-        r"p_data / |/ 2|0\.5 \*",
-        text,
-    ), text
-
-
-@pytest.mark.parametrize("checker, index, label", DIAGNOSES)
-def test_fail_line_names_the_mistake(checker, index, label):
-    _, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert label in text, text
 
 
 def test_hidden_cases_are_labelled_and_reached():
@@ -467,7 +421,7 @@ def test_hidden_cases_are_labelled_and_reached():
             return np.zeros(len(p_data)), 0.0
         return d_star_and_js(p_data, p_g)
 
-    passed, text = _check("check_d_star_and_js", visible_only)
+    passed, text = check("check_d_star_and_js", visible_only)
     assert passed is False, text
     assert "on hidden case 1 (float32, p_g equal to p_data" in text, text
 
@@ -476,29 +430,5 @@ def test_hidden_cases_are_labelled_and_reached():
             return minimax_d_loss(real_logits, fake_logits)
         return 0.0
 
-    passed, text = _check("check_minimax_d_loss", hard_coded)
+    passed, text = check("check_minimax_d_loss", hard_coded)
     assert passed is False and "on hidden case 1 (zero logits)" in text, text
-
-
-def test_stub_and_non_callables():
-    def stub(p_data, p_g):
-        raise NotImplementedError("Exercise: implement d_star_and_js")
-
-    passed, text = _check("check_d_star_and_js", stub)
-    assert passed is False and "not implemented" in text
-    with pytest.raises(ValueError, match="expects a function"):
-        exercises.check_d_star_and_js(np.zeros(3))
-
-
-def test_checkers_do_not_depend_on_input_mutation():
-    def mutating(p_data, p_g):
-        result = d_star_and_js(p_data, p_g)
-        p_data[...] = 0
-        p_g[...] = 0
-        return result
-
-    assert _check("check_d_star_and_js", mutating)[0] is True
-    outputs = {
-        _check("check_d_star_and_js", _d_star_with(base=2))[1] for _ in range(2)
-    }
-    assert len(outputs) == 1  # Deterministic output.

@@ -8,18 +8,15 @@ must pass); ``WRONG_ANSWERS`` are plausible mistakes (each must fail, with
 one ASCII line and a hint that never prints the formula or the solution).
 """
 
-import io
-import json
 import re
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import keras
 import numpy as np
-import pytest
 
-from gancourse.course import exercises
 from gancourse.course.exercises import lesson02
+from tests import exercise_tables
+from tests.exercise_tables import check
 
 CHECKERS = [
     "check_transposed_conv_overlap",
@@ -38,13 +35,6 @@ CASES = {  # Visible + hidden.
 }
 NOTEBOOK = Path(__file__).parent.parent / "lessons" / "02_dcgan.ipynb"
 layers = keras.layers
-
-
-def _check(checker, function):
-    buffer = io.StringIO()
-    with redirect_stdout(buffer), np.errstate(all="ignore"):
-        result = getattr(exercises, checker)(function)
-    return result, buffer.getvalue()
 
 
 # The reference solutions, as the lesson's `solution` cells hold them.
@@ -459,81 +449,48 @@ DIAGNOSES = [
 ]
 
 
-def test_lesson_module_and_package_export_the_checkers():
-    assert lesson02.__all__ == CHECKERS
-    for name in CHECKERS:
-        assert getattr(exercises, name) is getattr(lesson02, name)
-        assert "第 02 课" in getattr(lesson02, name).__doc__
-        assert "Spec:" in getattr(lesson02, name).__doc__
-    assert set(CORRECT_ANSWERS) == set(WRONG_ANSWERS) == set(CHECKERS)
-    assert not hasattr(exercises, "check_conv_transpose_output_size")
+FORBIDDEN = re.compile(
+    r"np\.|keras\.|Sequential|use_bias=|\*\*|sin\(|arccos|outer\(|"
+    r"\(1 - t\)|strides \+|\* strides"
+)
 
 
-@pytest.mark.parametrize("checker", CHECKERS)
-def test_reference_solution_passes_every_case(checker):
-    passed, text = _check(checker, SOLUTIONS[checker])
-    assert passed is True, text
-    assert text == (
-        f"PASS: {NAMES[checker]} matches the reference on "
-        f"{CASES[checker]} cases.\n"
-    )
+def _stub(filters):
+    raise NotImplementedError("Exercise: implement make_upsample_block")
+
+
+def _mutating(z0, z1, t):
+    result = slerp(z0, z1, t)
+    z0[...] = 0.0
+    z1[...] = 0.0
+    return result
+
+
+exercise_tables.add_checker_tests(
+    globals(),
+    lesson02,
+    forbidden=FORBIDDEN,
+    stub=("check_upsample_block", _stub),
+    not_callable="check_slerp",
+    mutating={"check_slerp": _mutating},
+    deterministic=(
+        "check_upsample_block",
+        WRONG_ANSWERS["check_upsample_block"][2],
+    ),
+    names=NAMES,
+    absent="check_conv_transpose_output_size",
+)
 
 
 def test_notebook_solutions_are_the_reference_solutions():
-    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    cells = [
-        "".join(cell["source"])
-        for cell in notebook["cells"]
-        if "solution" in cell.get("metadata", {}).get("tags", [])
-    ]
+    cells = exercise_tables.solution_cells(NOTEBOOK)
     assert len(cells) == 3
     for checker, source in zip(CHECKERS, cells):
         namespace = {"np": np, "keras": keras}
         exec(source, namespace)  # noqa: S102 - the lesson's own cells.
-        passed, text = _check(checker, namespace[NAMES[checker]])
+        passed, text = check(checker, namespace[NAMES[checker]])
         assert passed is True, text
         assert text.endswith(f"on {CASES[checker]} cases.\n"), text
-
-
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in CORRECT_ANSWERS.items()
-        for i in range(len(answers))
-    ],
-)
-def test_other_correct_answers_pass(checker, index):
-    passed, text = _check(checker, CORRECT_ANSWERS[checker][index])
-    assert passed is True, text
-
-
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in WRONG_ANSWERS.items()
-        for i in range(len(answers))
-    ],
-)
-def test_plausible_wrong_answers_fail(checker, index):
-    passed, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert passed is False, text
-    assert text.startswith("FAIL: ") and "Hint: " in text, text
-    assert text.count("\n") == 1 and text.isascii(), text
-    # The hint and the diagnosis describe; they never print the formula or
-    # the solution code.
-    assert not re.search(
-        r"np\.|keras\.|Sequential|use_bias=|\*\*|sin\(|arccos|outer\(|"
-        r"\(1 - t\)|strides \+|\* strides",
-        text,
-    ), text
-
-
-@pytest.mark.parametrize("checker, index, label", DIAGNOSES)
-def test_fail_line_names_the_mistake(checker, index, label):
-    _, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert label in text, text
 
 
 def test_hidden_cases_are_labelled_and_reached():
@@ -543,36 +500,9 @@ def test_hidden_cases_are_labelled_and_reached():
             return np.zeros((1, 1), int)
         return transposed_conv_overlap(size, kernel_size, strides)
 
-    passed, text = _check("check_transposed_conv_overlap", visible_only)
+    passed, text = check("check_transposed_conv_overlap", visible_only)
     assert passed is False, text
     assert "on hidden case 1 (for size=4, kernel_size=3, strides=1" in text
 
-    passed, text = _check("check_slerp", _slerp_scalar_t_only)
+    passed, text = check("check_slerp", _slerp_scalar_t_only)
     assert passed is False and "on hidden case 1 (t = [0, 0.25" in text, text
-
-
-def test_stub_and_non_callables():
-    def stub(filters):
-        raise NotImplementedError("Exercise: implement make_upsample_block")
-
-    passed, text = _check("check_upsample_block", stub)
-    assert passed is False and "not implemented" in text
-    with pytest.raises(ValueError, match="expects a function"):
-        exercises.check_slerp(np.zeros(3))
-
-
-def test_checkers_do_not_depend_on_input_mutation():
-    def mutating(z0, z1, t):
-        result = slerp(z0, z1, t)
-        z0[...] = 0.0
-        z1[...] = 0.0
-        return result
-
-    assert _check("check_slerp", mutating)[0] is True
-    outputs = {
-        _check(
-            "check_upsample_block", WRONG_ANSWERS["check_upsample_block"][2]
-        )[1]
-        for _ in range(2)
-    }
-    assert len(outputs) == 1  # Deterministic output.

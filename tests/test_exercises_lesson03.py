@@ -8,15 +8,13 @@ must pass); ``WRONG_ANSWERS`` are plausible mistakes (each must fail, with
 one ASCII line and a hint that never prints the formula).
 """
 
-import io
 import re
-from contextlib import redirect_stdout
 
 import numpy as np
-import pytest
 
-from gancourse.course import exercises
 from gancourse.course.exercises import lesson03
+from tests import exercise_tables
+from tests.exercise_tables import check
 
 CHECKERS = ["check_one_hot", "check_generator_input", "check_fake_label_stats"]
 CASES = {  # Visible + hidden cases of each checker.
@@ -24,13 +22,6 @@ CASES = {  # Visible + hidden cases of each checker.
     "check_generator_input": 2 + 4,
     "check_fake_label_stats": 2 + 5,
 }
-
-
-def _check(checker, function):
-    buffer = io.StringIO()
-    with redirect_stdout(buffer), np.errstate(all="ignore"):
-        result = getattr(exercises, checker)(function)
-    return result, buffer.getvalue()
 
 
 # The reference solutions, as the lesson's `solution` cells hold them.
@@ -194,7 +185,7 @@ def _one_hot_transposed(labels, num_classes):
     return one_hot(labels, num_classes).T
 
 
-def _with_label_check(function):
+def _with_labelcheck(function):
     def checked(labels, num_classes):
         one_hot(labels, num_classes)  # Raises like the reference.
         return function(labels, num_classes)
@@ -272,18 +263,18 @@ WRONG_ANSWERS = {
     "check_one_hot": [
         _one_hot_without_checks,  # -1 wraps to the last class.
         lambda labels, k: np.eye(k)[np.asarray(labels)],  # float64 too.
-        _with_label_check(lambda labels, k: np.eye(k)[np.asarray(labels)]),
+        _with_labelcheck(lambda labels, k: np.eye(k)[np.asarray(labels)]),
         _one_hot_upper_check_only,
         _one_hot_clipped,
         _one_hot_index_error,
         _one_hot_zero_rows,  # No error for bad labels.
-        _with_label_check(
+        _with_labelcheck(
             lambda labels, k: np.eye(k + 1, dtype="float32")[
                 np.asarray(labels)
             ][:, 1:]
         ),
-        _with_label_check(_one_hot_transposed),
-        _with_label_check(
+        _with_labelcheck(_one_hot_transposed),
+        _with_labelcheck(
             lambda labels, k: np.asarray(labels)[:, None] * np.ones((1, k))
         ),
     ],
@@ -344,73 +335,28 @@ DIAGNOSES = [
 FORMULA = re.compile(r"np\.|\*\*|eye\(|concatenate\(|reshape\(|\(1 - |1 - q")
 
 
-def test_lesson_module_and_package_export_the_checkers():
-    assert lesson03.__all__ == CHECKERS
-    for name in CHECKERS:
-        assert getattr(exercises, name) is getattr(lesson03, name)
-        assert "第 03 课" in getattr(lesson03, name).__doc__
-        assert "Spec:" in getattr(lesson03, name).__doc__
-    assert set(CORRECT_ANSWERS) == set(WRONG_ANSWERS) == set(CHECKERS)
+def _stub(class_counts, batch_size, uniform_fraction):
+    raise NotImplementedError("Exercise: implement fake_label_stats")
 
 
-@pytest.mark.parametrize("checker", CHECKERS)
-def test_reference_solution_passes_every_case(checker):
-    passed, text = _check(checker, SOLUTIONS[checker])
-    assert passed is True, text
-    assert text == (
-        f"PASS: {checker[len('check_') :]} matches the reference on "
-        f"{CASES[checker]} cases.\n"
-    )
+def _mutating(z, labels, embedding):
+    result = generator_input(z, labels, embedding)
+    z[...] = 0.0
+    embedding[...] = 0.0
+    return result
 
 
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in CORRECT_ANSWERS.items()
-        for i in range(len(answers))
-    ],
+exercise_tables.add_checker_tests(
+    globals(),
+    lesson03,
+    forbidden=FORMULA,
+    stub=("check_fake_label_stats", _stub),
+    not_callable="check_one_hot",
+    mutating={"check_generator_input": _mutating},
+    deterministic=("check_one_hot", _one_hot_clipped),
+    quotes_errors=True,
+    check_hints=True,
 )
-def test_other_correct_answers_pass(checker, index):
-    passed, text = _check(checker, CORRECT_ANSWERS[checker][index])
-    assert passed is True, text
-
-
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in WRONG_ANSWERS.items()
-        for i in range(len(answers))
-    ],
-)
-def test_plausible_wrong_answers_fail(checker, index):
-    passed, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert passed is False, text
-    assert text.startswith("FAIL: ") and "Hint: " in text, text
-    assert text.count("\n") == 1 and text.isascii(), text
-    # The hint and the diagnosis describe; they never print the formula.
-    # A line reporting an exception quotes the answer's own error message.
-    own = text.split("Hint: ")[1] if " raised " in text else text
-    assert not FORMULA.search(own), text
-
-
-@pytest.mark.parametrize("checker, index, label", DIAGNOSES)
-def test_fail_line_names_the_mistake(checker, index, label):
-    _, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert label in text, text
-
-
-def test_hints_never_print_the_formula():
-    # Every FAIL line ends with the checker's hint: check it on a stub.
-    def stub(*args):
-        raise NotImplementedError
-
-    for checker in CHECKERS:
-        _, text = _check(checker, stub)
-        hint = text.split("Hint: ", 1)[1]
-        assert not FORMULA.search(hint), hint
-        assert "lesson 03" in hint
 
 
 def test_hidden_cases_are_labelled_and_reached():
@@ -425,29 +371,7 @@ def test_hidden_cases_are_labelled_and_reached():
             return np.zeros(len(class_counts)), np.ones(len(class_counts))
         return fake_label_stats(class_counts, batch_size, uniform_fraction)
 
-    passed, text = _check("check_one_hot", one_hot_visible_only)
+    passed, text = check("check_one_hot", one_hot_visible_only)
     assert passed is False and "on hidden case 1 (12 uint8" in text, text
-    passed, text = _check("check_fake_label_stats", stats_visible_only)
+    passed, text = check("check_fake_label_stats", stats_visible_only)
     assert passed is False and "on hidden case 1 (10 classes" in text, text
-
-
-def test_stub_and_non_callables():
-    def stub(class_counts, batch_size, uniform_fraction):
-        raise NotImplementedError("Exercise: implement fake_label_stats")
-
-    passed, text = _check("check_fake_label_stats", stub)
-    assert passed is False and "not implemented" in text
-    with pytest.raises(ValueError, match="expects a function"):
-        exercises.check_one_hot(np.zeros(3))
-
-
-def test_checkers_do_not_depend_on_input_mutation():
-    def mutating(z, labels, embedding):
-        result = generator_input(z, labels, embedding)
-        z[...] = 0.0
-        embedding[...] = 0.0
-        return result
-
-    assert _check("check_generator_input", mutating)[0] is True
-    outputs = {_check("check_one_hot", _one_hot_clipped)[1] for _ in range(2)}
-    assert len(outputs) == 1  # Deterministic output.

@@ -8,15 +8,13 @@ must pass); ``WRONG_ANSWERS`` are plausible mistakes (each must fail, with
 one ASCII line and a hint that never prints the formula).
 """
 
-import io
 import re
-from contextlib import redirect_stdout
 
 import numpy as np
-import pytest
 
-from gancourse.course import exercises
 from gancourse.course.exercises import lesson04
+from tests import exercise_tables
+from tests.exercise_tables import check
 
 CHECKERS = [
     "check_hinge_d_loss",
@@ -28,13 +26,6 @@ CASES = {  # Visible + hidden cases of each checker.
     "check_lipschitz_bound": 2 + 4,
     "check_spectral_norm": 4 + 4,
 }
-
-
-def _check(checker, function):
-    buffer = io.StringIO()
-    with redirect_stdout(buffer), np.errstate(all="ignore"):
-        result = getattr(exercises, checker)(function)
-    return result, buffer.getvalue()
 
 
 # The reference solutions, as the lesson's `solution` cells hold them.
@@ -346,73 +337,42 @@ FORMULA = re.compile(
 )
 
 
-def test_lesson_module_and_package_export_the_checkers():
-    assert lesson04.__all__ == CHECKERS
-    for name in CHECKERS:
-        assert getattr(exercises, name) is getattr(lesson04, name)
-        assert "第 04 课" in getattr(lesson04, name).__doc__
-        assert "Spec:" in getattr(lesson04, name).__doc__
-    assert set(CORRECT_ANSWERS) == set(WRONG_ANSWERS) == set(CHECKERS)
+def _stub(layers, negative_slope=0.2, sigma_estimates=None):
+    raise NotImplementedError("Exercise: implement lipschitz_bound")
 
 
-@pytest.mark.parametrize("checker", CHECKERS)
-def test_reference_solution_passes_every_case(checker):
-    passed, text = _check(checker, SOLUTIONS[checker])
-    assert passed is True, text
-    assert text == (
-        f"PASS: {checker[len('check_') :]} matches the reference on "
-        f"{CASES[checker]} cases.\n"
-    )
+def _mutating(w, u, num_iterations):
+    result = spectral_norm(w, u, num_iterations)
+    w[...] = 0.0
+    u[...] = 1.0
+    return result
 
 
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in CORRECT_ANSWERS.items()
-        for i in range(len(answers))
-    ],
+def _mutating_bound(layers, negative_slope=0.2, sigma_estimates=None):
+    result = lipschitz_bound(layers, negative_slope, sigma_estimates)
+    for kernel, bias in layers:
+        kernel[...] = 0.0
+        bias[...] = 0.0
+    return result
+
+
+exercise_tables.add_checker_tests(
+    globals(),
+    lesson04,
+    forbidden=FORMULA,
+    stub=("check_lipschitz_bound", _stub),
+    not_callable="check_spectral_norm",
+    mutating={
+        "check_spectral_norm": _mutating,
+        "check_lipschitz_bound": _mutating_bound,
+    },
+    deterministic=(
+        "check_hinge_d_loss",
+        WRONG_ANSWERS["check_hinge_d_loss"][0],
+    ),
+    quotes_errors=True,
+    check_hints=True,
 )
-def test_other_correct_answers_pass(checker, index):
-    passed, text = _check(checker, CORRECT_ANSWERS[checker][index])
-    assert passed is True, text
-
-
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in WRONG_ANSWERS.items()
-        for i in range(len(answers))
-    ],
-)
-def test_plausible_wrong_answers_fail(checker, index):
-    passed, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert passed is False, text
-    assert text.startswith("FAIL: ") and "Hint: " in text, text
-    assert text.count("\n") == 1 and text.isascii(), text
-    # The hint and the diagnosis describe; they never print the formula.
-    # A line reporting an exception quotes the answer's own error message.
-    own = text.split("Hint: ")[1] if " raised " in text else text
-    assert not FORMULA.search(own), text
-
-
-@pytest.mark.parametrize("checker, index, label", DIAGNOSES)
-def test_fail_line_names_the_mistake(checker, index, label):
-    _, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert label in text, text
-
-
-def test_hints_never_print_the_formula():
-    # Every FAIL line ends with the checker's hint: check it on a stub.
-    def stub(*args):
-        raise NotImplementedError
-
-    for checker in CHECKERS:
-        _, text = _check(checker, stub)
-        hint = text.split("Hint: ", 1)[1]
-        assert not FORMULA.search(hint), hint
-        assert "lesson 04" in hint
 
 
 def test_hidden_cases_are_labelled_and_reached():
@@ -427,40 +387,7 @@ def test_hidden_cases_are_labelled_and_reached():
             return 1.0
         return lipschitz_bound(layers, negative_slope, sigma_estimates)
 
-    passed, text = _check("check_spectral_norm", spectral_2d_only)
+    passed, text = check("check_spectral_norm", spectral_2d_only)
     assert passed is False and "on hidden case 1 (wide (3, 7)" in text, text
-    passed, text = _check("check_lipschitz_bound", bound_visible_only)
+    passed, text = check("check_lipschitz_bound", bound_visible_only)
     assert passed is False and "on hidden case 1 (one square" in text, text
-
-
-def test_stub_and_non_callables():
-    def stub(layers, negative_slope=0.2, sigma_estimates=None):
-        raise NotImplementedError("Exercise: implement lipschitz_bound")
-
-    passed, text = _check("check_lipschitz_bound", stub)
-    assert passed is False and "not implemented" in text
-    with pytest.raises(ValueError, match="expects a function"):
-        exercises.check_spectral_norm(np.zeros(3))
-
-
-def test_checkers_do_not_depend_on_input_mutation():
-    def mutating(w, u, num_iterations):
-        result = spectral_norm(w, u, num_iterations)
-        w[...] = 0.0
-        u[...] = 1.0
-        return result
-
-    def mutating_bound(layers, negative_slope=0.2, sigma_estimates=None):
-        result = lipschitz_bound(layers, negative_slope, sigma_estimates)
-        for kernel, bias in layers:
-            kernel[...] = 0.0
-            bias[...] = 0.0
-        return result
-
-    assert _check("check_spectral_norm", mutating)[0] is True
-    assert _check("check_lipschitz_bound", mutating_bound)[0] is True
-    outputs = {
-        _check("check_hinge_d_loss", WRONG_ANSWERS["check_hinge_d_loss"][0])[1]
-        for _ in range(2)
-    }
-    assert len(outputs) == 1  # Deterministic output.

@@ -8,19 +8,17 @@ must pass); ``WRONG_ANSWERS`` are plausible mistakes (each must fail, with
 one ASCII line and a hint that never prints the formula).
 """
 
-import io
 import re
-from contextlib import redirect_stdout
 
 import numpy as np
-import pytest
 import scipy.linalg
 import scipy.special
 import scipy.stats
 
 from gancourse import metrics
-from gancourse.course import exercises
 from gancourse.course.exercises import lesson05
+from tests import exercise_tables
+from tests.exercise_tables import check
 
 CHECKERS = ["check_inception_score", "check_match_moments", "check_kid"]
 CASES = {  # Visible + hidden.
@@ -28,13 +26,6 @@ CASES = {  # Visible + hidden.
     "check_match_moments": 2 + 4,
     "check_kid": 3 + 4,
 }
-
-
-def _check(checker, function):
-    buffer = io.StringIO()
-    with redirect_stdout(buffer), np.errstate(all="ignore"):
-        result = getattr(exercises, checker)(function)
-    return result, buffer.getvalue()
 
 
 # The reference solutions, copied from the lesson's `solution` cells
@@ -488,61 +479,27 @@ LEAKS = re.compile(
 )
 
 
-def test_lesson_module_and_package_export_the_checkers():
-    assert lesson05.__all__ == CHECKERS
-    for name in CHECKERS:
-        assert getattr(exercises, name) is getattr(lesson05, name)
-        assert "第 05 课" in getattr(lesson05, name).__doc__
-        assert "Spec:" in getattr(lesson05, name).__doc__
-        # The grader knows a checker by its quoted name in the module.
-        assert f'"{name[len("check_") :]}"' in open(lesson05.__file__).read()
-    assert set(CORRECT_ANSWERS) == set(WRONG_ANSWERS) == set(CHECKERS)
+def _stub(generated_features, real_features):
+    raise NotImplementedError("Exercise: implement match_moments")
 
 
-@pytest.mark.parametrize("checker", CHECKERS)
-def test_reference_solution_passes_every_case(checker):
-    passed, text = _check(checker, SOLUTIONS[checker])
-    assert passed is True, text
-    assert text == (
-        f"PASS: {checker[len('check_') :]} matches the reference on "
-        f"{CASES[checker]} cases.\n"
-    )
+def _mutating(features_a, features_b):
+    result = kid(features_a, features_b)
+    features_a[...] = 0.0
+    features_b[...] = 0.0
+    return result
 
 
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in CORRECT_ANSWERS.items()
-        for i in range(len(answers))
-    ],
+exercise_tables.add_checker_tests(
+    globals(),
+    lesson05,
+    forbidden=LEAKS,
+    stub=("check_match_moments", _stub),
+    not_callable="check_kid",
+    mutating={"check_kid": _mutating},
+    deterministic=("check_kid", _kid_with(biased=True)),
+    quoted_names=True,
 )
-def test_other_correct_answers_pass(checker, index):
-    passed, text = _check(checker, CORRECT_ANSWERS[checker][index])
-    assert passed is True, text
-
-
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in WRONG_ANSWERS.items()
-        for i in range(len(answers))
-    ],
-)
-def test_plausible_wrong_answers_fail(checker, index):
-    passed, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert passed is False, text
-    assert text.startswith("FAIL: ") and "Hint: " in text, text
-    assert text.count("\n") == 1 and text.isascii(), text
-    # The hint and the diagnosis describe; they never print the formula.
-    assert not LEAKS.search(text), text
-
-
-@pytest.mark.parametrize("checker, index, label", DIAGNOSES)
-def test_fail_line_names_the_mistake(checker, index, label):
-    _, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert label in text, text
 
 
 def test_hidden_cases_are_labelled_and_reached():
@@ -565,7 +522,7 @@ def test_hidden_cases_are_labelled_and_reached():
         ("check_match_moments", match_float64_only, "on hidden case 1 (D = 8"),
         ("check_kid", kid_float32_only, "on hidden case 1 (D = 16"),
     ]:
-        passed, text = _check(checker, function)
+        passed, text = check(checker, function)
         assert passed is False and first in text, text
 
 
@@ -577,7 +534,7 @@ def test_checker_cases_cover_what_the_lesson_promises():
         seen.append(np.asarray(real_features))
         return match_moments(generated_features, real_features)
 
-    assert _check("check_match_moments", spy)[0] is True
+    assert check("check_match_moments", spy)[0] is True
     ranks = [np.linalg.matrix_rank(np.cov(r, rowvar=False)) for r in seen]
     assert any(rank < r.shape[1] for rank, r in zip(ranks, seen))
     assert {r.dtype for r in seen} == {np.dtype("float32"), np.dtype("float64")}
@@ -593,25 +550,3 @@ def test_checker_cases_cover_what_the_lesson_promises():
     assert metrics.frechet_distance(real, rng.uniform(-1, 1, (1000, 4))) > 0.1
     precision_noise = metrics.precision_recall(real, noise)[0]
     assert precision_noise < 0.5 < metrics.precision_recall(real, other)[0]
-
-
-def test_stub_and_non_callables():
-    def stub(generated_features, real_features):
-        raise NotImplementedError("Exercise: implement match_moments")
-
-    passed, text = _check("check_match_moments", stub)
-    assert passed is False and "not implemented" in text
-    with pytest.raises(ValueError, match="expects a function"):
-        exercises.check_kid(np.zeros(3))
-
-
-def test_checkers_do_not_depend_on_input_mutation():
-    def mutating(features_a, features_b):
-        result = kid(features_a, features_b)
-        features_a[...] = 0.0
-        features_b[...] = 0.0
-        return result
-
-    assert _check("check_kid", mutating)[0] is True
-    outputs = {_check("check_kid", _kid_with(biased=True))[1] for _ in range(2)}
-    assert len(outputs) == 1  # Deterministic output.

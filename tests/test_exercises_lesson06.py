@@ -8,17 +8,15 @@ must pass); ``WRONG_ANSWERS`` are plausible mistakes (each must fail, with
 one ASCII line and a hint that never prints the formula).
 """
 
-import io
 import math
 import re
-from contextlib import redirect_stdout
 
 import numpy as np
-import pytest
 
 from gancourse import models
-from gancourse.course import exercises
 from gancourse.course.exercises import lesson06
+from tests import exercise_tables
+from tests.exercise_tables import check
 
 CHECKERS = ["check_psnr", "check_random_box_mask", "check_receptive_field"]
 CASES = {  # Visible + hidden.
@@ -26,13 +24,6 @@ CASES = {  # Visible + hidden.
     "check_random_box_mask": 2 + 5,
     "check_receptive_field": 2 + 6,
 }
-
-
-def _check(checker, function):
-    buffer = io.StringIO()
-    with redirect_stdout(buffer), np.errstate(all="ignore"):
-        result = getattr(exercises, checker)(function)
-    return result, buffer.getvalue()
 
 
 # The reference solutions, copied from the lesson's `solution` cells
@@ -396,62 +387,27 @@ LEAKS = re.compile(
 )
 
 
-def test_lesson_module_and_package_export_the_checkers():
-    assert lesson06.__all__ == CHECKERS
-    source = open(lesson06.__file__).read()
-    for name in CHECKERS:
-        assert getattr(exercises, name) is getattr(lesson06, name)
-        assert "第 06 课" in getattr(lesson06, name).__doc__
-        assert "Spec:" in getattr(lesson06, name).__doc__
-        # The grader knows a checker by its quoted name in the module.
-        assert f'"{name[len("check_") :]}"' in source
-    assert set(CORRECT_ANSWERS) == set(WRONG_ANSWERS) == set(CHECKERS)
+def _stub(layers):
+    raise NotImplementedError("Exercise: implement receptive_field")
 
 
-@pytest.mark.parametrize("checker", CHECKERS)
-def test_reference_solution_passes_every_case(checker):
-    passed, text = _check(checker, SOLUTIONS[checker])
-    assert passed is True, text
-    assert text == (
-        f"PASS: {checker[len('check_') :]} matches the reference on "
-        f"{CASES[checker]} cases.\n"
-    )
+def _mutating(predicted, target, max_val=2.0):
+    result = psnr(predicted, target, max_val)
+    predicted[...] = 0
+    target[...] = 0
+    return result
 
 
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in CORRECT_ANSWERS.items()
-        for i in range(len(answers))
-    ],
+exercise_tables.add_checker_tests(
+    globals(),
+    lesson06,
+    forbidden=LEAKS,
+    stub=("check_receptive_field", _stub),
+    not_callable="check_psnr",
+    mutating={"check_psnr": _mutating},
+    deterministic=("check_random_box_mask", _mask_inverted),
+    quoted_names=True,
 )
-def test_other_correct_answers_pass(checker, index):
-    passed, text = _check(checker, CORRECT_ANSWERS[checker][index])
-    assert passed is True, text
-
-
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in WRONG_ANSWERS.items()
-        for i in range(len(answers))
-    ],
-)
-def test_plausible_wrong_answers_fail(checker, index):
-    passed, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert passed is False, text
-    assert text.startswith("FAIL: ") and "Hint: " in text, text
-    assert text.count("\n") == 1 and text.isascii(), text
-    # The hint and the diagnosis describe; they never print the formula.
-    assert not LEAKS.search(text), text
-
-
-@pytest.mark.parametrize("checker, index, label", DIAGNOSES)
-def test_fail_line_names_the_mistake(checker, index, label):
-    _, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert label in text, text
 
 
 def test_receptive_field_matches_the_lessons_patchgan():
@@ -469,7 +425,7 @@ def test_receptive_field_matches_the_lessons_patchgan():
         seen.append([tuple(int(v) for v in layer) for layer in layers])
         return receptive_field(layers)
 
-    assert _check("check_receptive_field", spy)[0] is True
+    assert check("check_receptive_field", spy)[0] is True
     assert seen[0] == [(4, 2), (4, 2), (4, 1), (4, 1)]
     assert [] in seen and any(len(layer) == 3 for s in seen for layer in s)
 
@@ -501,29 +457,5 @@ def test_hidden_cases_are_labelled_and_reached():
         ),
         ("check_receptive_field", field_without_dilation, "on hidden case 3"),
     ]:
-        passed, text = _check(checker, function)
+        passed, text = check(checker, function)
         assert passed is False and first in text, text
-
-
-def test_stub_and_non_callables():
-    def stub(layers):
-        raise NotImplementedError("Exercise: implement receptive_field")
-
-    passed, text = _check("check_receptive_field", stub)
-    assert passed is False and "not implemented" in text
-    with pytest.raises(ValueError, match="expects a function"):
-        exercises.check_psnr(np.zeros(3))
-
-
-def test_checkers_do_not_depend_on_input_mutation():
-    def mutating(predicted, target, max_val=2.0):
-        result = psnr(predicted, target, max_val)
-        predicted[...] = 0
-        target[...] = 0
-        return result
-
-    assert _check("check_psnr", mutating)[0] is True
-    outputs = {
-        _check("check_random_box_mask", _mask_inverted)[1] for _ in range(2)
-    }
-    assert len(outputs) == 1  # Deterministic output.

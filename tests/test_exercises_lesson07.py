@@ -8,20 +8,17 @@ must pass); ``WRONG_ANSWERS`` are plausible mistakes (each must fail, with
 one ASCII line and a hint that never prints the formula).
 """
 
-import io
-import json
 import re
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import keras
 import numpy as np
-import pytest
 import tensorflow as tf
 
 from gancourse import losses
-from gancourse.course import exercises
 from gancourse.course.exercises import lesson07
+from tests import exercise_tables
+from tests.exercise_tables import check
 
 CHECKERS = [
     "check_cycle_consistency_loss",
@@ -35,13 +32,6 @@ CASES = {
     "check_image_pool_query": 2 + 4,
 }
 NOTEBOOK = Path(__file__).parent.parent / "lessons" / "07_cyclegan.ipynb"
-
-
-def _check(checker, function):
-    buffer = io.StringIO()
-    with redirect_stdout(buffer), np.errstate(all="ignore"):
-        result = getattr(exercises, checker)(function)
-    return result, buffer.getvalue()
 
 
 # The reference solutions, as the lesson's `solution` cells hold them.
@@ -434,60 +424,35 @@ FORBIDDEN = re.compile(
 )
 
 
-def test_lesson_module_and_package_export_the_checkers():
-    assert lesson07.__all__ == CHECKERS
-    for name in CHECKERS:
-        assert getattr(exercises, name) is getattr(lesson07, name)
-        assert "第 07 课" in getattr(lesson07, name).__doc__
-        assert "Spec:" in getattr(lesson07, name).__doc__
-    assert set(CORRECT_ANSWERS) == set(WRONG_ANSWERS) == set(CHECKERS)
-    assert not hasattr(exercises, "check_identity_loss")
+def _stub(g, num_y):
+    raise NotImplementedError("Exercise: implement best_inverse")
 
 
-@pytest.mark.parametrize("checker", CHECKERS)
-def test_reference_solution_passes_every_case(checker):
-    passed, text = _check(checker, SOLUTIONS[checker])
-    assert passed is True, text
-    assert text == (
-        f"PASS: {checker[len('check_') :]} matches the reference on "
-        f"{CASES[checker]} cases.\n"
-    )
+def _mutating(g, num_y):
+    result = best_inverse(g.copy(), num_y)
+    g[...] = 0
+    return result
 
 
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in CORRECT_ANSWERS.items()
-        for i in range(len(answers))
-    ],
+def _clears_images(pool, images, pool_size, rng):
+    result = image_pool_query(pool, images, pool_size, rng)
+    images[...] = np.nan  # The pool holds copies, so nothing changes.
+    return result
+
+
+exercise_tables.add_checker_tests(
+    globals(),
+    lesson07,
+    forbidden=FORBIDDEN,
+    stub=("check_best_inverse", _stub),
+    not_callable="check_image_pool_query",
+    mutating={
+        "check_best_inverse": _mutating,
+        "check_image_pool_query": _clears_images,
+    },
+    deterministic=("check_image_pool_query", _pool_own_rng),
+    absent="check_identity_loss",
 )
-def test_other_correct_answers_pass(checker, index):
-    passed, text = _check(checker, CORRECT_ANSWERS[checker][index])
-    assert passed is True, text
-
-
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in WRONG_ANSWERS.items()
-        for i in range(len(answers))
-    ],
-)
-def test_plausible_wrong_answers_fail(checker, index):
-    passed, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert passed is False, text
-    assert text.startswith("FAIL: ") and "Hint: " in text, text
-    assert text.count("\n") == 1 and text.isascii(), text
-    # The hint and the diagnosis describe; they never print the solution.
-    assert not FORBIDDEN.search(text), text
-
-
-@pytest.mark.parametrize("checker, index, label", DIAGNOSES)
-def test_fail_line_names_the_mistake(checker, index, label):
-    _, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert label in text, text
 
 
 def test_hidden_cases_are_labelled_and_reached():
@@ -497,7 +462,7 @@ def test_hidden_cases_are_labelled_and_reached():
             return 0.0
         return cycle_consistency_loss(real, cycled, lambda_cycle)
 
-    passed, text = _check("check_cycle_consistency_loss", visible_only)
+    passed, text = check("check_cycle_consistency_loss", visible_only)
     assert passed is False and "on hidden case 1 (float64" in text, text
 
     # Right for every g but the last, a permutation of 50 classes.
@@ -506,49 +471,16 @@ def test_hidden_cases_are_labelled_and_reached():
             return np.zeros(num_y, int), True
         return best_inverse(g, num_y)
 
-    passed, text = _check("check_best_inverse", small_only)
+    passed, text = check("check_best_inverse", small_only)
     assert passed is False and "on hidden case 6 (num_y = 50" in text, text
 
 
-def test_stub_and_non_callables():
-    def stub(g, num_y):
-        raise NotImplementedError("Exercise: implement best_inverse")
-
-    passed, text = _check("check_best_inverse", stub)
-    assert passed is False and "not implemented" in text
-    with pytest.raises(ValueError, match="expects a function"):
-        exercises.check_image_pool_query(np.zeros(3))
-
-
-def test_checkers_do_not_depend_on_input_mutation():
-    def mutating(g, num_y):
-        result = best_inverse(g.copy(), num_y)
-        g[...] = 0
-        return result
-
-    assert _check("check_best_inverse", mutating)[0] is True
-
-    def clears_images(pool, images, pool_size, rng):
-        result = image_pool_query(pool, images, pool_size, rng)
-        images[...] = np.nan  # The pool holds copies, so nothing changes.
-        return result
-
-    assert _check("check_image_pool_query", clears_images)[0] is True
-    outputs = {_check("check_image_pool_query", _pool_own_rng)[1] for _ in "ab"}
-    assert len(outputs) == 1  # Deterministic output.
-
-
 def test_the_notebook_holds_these_solutions():
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    sources = [
-        "".join(cell["source"])
-        for cell in cells
-        if "solution" in cell.get("metadata", {}).get("tags", [])
-    ]
+    sources = exercise_tables.solution_cells(NOTEBOOK)
     assert len(sources) == len(SOLUTIONS)
     for source, (checker, solution) in zip(sources, SOLUTIONS.items()):
         namespace = {"np": np}
         exec(source, namespace)  # noqa: S102 - the lesson's own cell.
         name = solution.__name__
-        assert _check(checker, namespace[name])[0] is True, checker
+        assert check(checker, namespace[name])[0] is True, checker
         assert f"def {name}(" in source

@@ -8,20 +8,17 @@ must pass); ``WRONG_ANSWERS`` are plausible mistakes (each must fail, with
 one ASCII line and a hint that never prints the formula).
 """
 
-import io
-import json
 import re
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import keras
 import numpy as np
-import pytest
 import tensorflow as tf
 
 from gancourse import losses
-from gancourse.course import exercises
 from gancourse.course.exercises import lesson08
+from tests import exercise_tables
+from tests.exercise_tables import check
 
 CHECKERS = [
     "check_gram_matrix",
@@ -30,13 +27,6 @@ CHECKERS = [
 ]
 CASES = {name: 2 + 4 for name in CHECKERS}  # Visible + hidden cases.
 NOTEBOOK = Path(__file__).parent.parent / "lessons" / "08_style_transfer.ipynb"
-
-
-def _check(checker, function):
-    buffer = io.StringIO()
-    with redirect_stdout(buffer), np.errstate(all="ignore"):
-        result = getattr(exercises, checker)(function)
-    return result, buffer.getvalue()
 
 
 # The reference solutions, as the lesson's `solution` cells hold them.
@@ -364,60 +354,37 @@ FORBIDDEN = re.compile(
 )
 
 
-def test_lesson_module_and_package_export_the_checkers():
-    assert lesson08.__all__ == CHECKERS
-    for name in CHECKERS:
-        assert getattr(exercises, name) is getattr(lesson08, name)
-        assert "第 08 课" in getattr(lesson08, name).__doc__
-        assert "Spec:" in getattr(lesson08, name).__doc__
-    assert set(CORRECT_ANSWERS) == set(WRONG_ANSWERS) == set(CHECKERS)
-    assert not hasattr(exercises, "check_total_variation_loss")
+def _stub(features, factor):
+    raise NotImplementedError("Exercise: implement enlarge_keeping_style")
 
 
-@pytest.mark.parametrize("checker", CHECKERS)
-def test_reference_solution_passes_every_case(checker):
-    passed, text = _check(checker, SOLUTIONS[checker])
-    assert passed is True, text
-    assert text == (
-        f"PASS: {checker[len('check_') :]} matches the reference on "
-        f"{CASES[checker]} cases.\n"
-    )
+def _mutating(features):
+    result = gram_matrix(features)
+    features[...] = 0.0
+    return result
 
 
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in CORRECT_ANSWERS.items()
-        for i in range(len(answers))
-    ],
+def _mutating_layers(style, generated, layer_weights=None):
+    result = style_loss(style, generated, layer_weights)
+    for array in list(style) + list(generated):
+        array[...] = 0.0
+    style.clear()
+    return result
+
+
+exercise_tables.add_checker_tests(
+    globals(),
+    lesson08,
+    forbidden=FORBIDDEN,
+    stub=("check_enlarge_keeping_style", _stub),
+    not_callable="check_style_loss",
+    mutating={
+        "check_gram_matrix": _mutating,
+        "check_style_loss": _mutating_layers,
+    },
+    deterministic=("check_gram_matrix", _gram_positions),
+    absent="check_total_variation_loss",
 )
-def test_other_correct_answers_pass(checker, index):
-    passed, text = _check(checker, CORRECT_ANSWERS[checker][index])
-    assert passed is True, text
-
-
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in WRONG_ANSWERS.items()
-        for i in range(len(answers))
-    ],
-)
-def test_plausible_wrong_answers_fail(checker, index):
-    passed, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert passed is False, text
-    assert text.startswith("FAIL: ") and "Hint: " in text, text
-    assert text.count("\n") == 1 and text.isascii(), text
-    # The hint and the diagnosis describe; they never print the solution.
-    assert not FORBIDDEN.search(text), text
-
-
-@pytest.mark.parametrize("checker, index, label", DIAGNOSES)
-def test_fail_line_names_the_mistake(checker, index, label):
-    _, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert label in text, text
 
 
 def test_hidden_cases_are_labelled_and_reached():
@@ -425,7 +392,7 @@ def test_hidden_cases_are_labelled_and_reached():
     def factor_two_only(features, factor):
         return enlarge_keeping_style(features, 2)
 
-    passed, text = _check("check_enlarge_keeping_style", factor_two_only)
+    passed, text = check("check_enlarge_keeping_style", factor_two_only)
     assert passed is False and "on hidden case 1 (float64" in text, text
 
     # Right for one image per batch, wrong for a batch of two.
@@ -434,51 +401,16 @@ def test_hidden_cases_are_labelled_and_reached():
             [s[:1] for s in style], [g[:1] for g in generated], layer_weights
         )
 
-    passed, text = _check("check_style_loss", first_image_only)
+    passed, text = check("check_style_loss", first_image_only)
     assert passed is False and "on hidden case 1 (float64" in text, text
 
 
-def test_stub_and_non_callables():
-    def stub(features, factor):
-        raise NotImplementedError("Exercise: implement enlarge_keeping_style")
-
-    passed, text = _check("check_enlarge_keeping_style", stub)
-    assert passed is False and "not implemented" in text
-    with pytest.raises(ValueError, match="expects a function"):
-        exercises.check_style_loss(np.zeros(3))
-
-
-def test_checkers_do_not_depend_on_input_mutation():
-    def mutating(features):
-        result = gram_matrix(features)
-        features[...] = 0.0
-        return result
-
-    assert _check("check_gram_matrix", mutating)[0] is True
-
-    def mutating_layers(style, generated, layer_weights=None):
-        result = style_loss(style, generated, layer_weights)
-        for array in list(style) + list(generated):
-            array[...] = 0.0
-        style.clear()
-        return result
-
-    assert _check("check_style_loss", mutating_layers)[0] is True
-    outputs = {_check("check_gram_matrix", _gram_positions)[1] for _ in "ab"}
-    assert len(outputs) == 1  # Deterministic output.
-
-
 def test_the_notebook_holds_these_solutions():
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    sources = [
-        "".join(cell["source"])
-        for cell in cells
-        if "solution" in cell.get("metadata", {}).get("tags", [])
-    ]
+    sources = exercise_tables.solution_cells(NOTEBOOK)
     assert len(sources) == len(SOLUTIONS)
     namespace = {"np": np}
     for source, (checker, solution) in zip(sources, SOLUTIONS.items()):
         exec(source, namespace)  # noqa: S102 - the lesson's own cells.
         name = solution.__name__
         assert f"def {name}(" in source
-        assert _check(checker, namespace[name])[0] is True, checker
+        assert check(checker, namespace[name])[0] is True, checker

@@ -8,26 +8,17 @@ must pass); ``WRONG_ANSWERS`` are plausible mistakes (each must fail, with
 one ASCII line and a hint that never prints the formula).
 """
 
-import io
 import math
 import re
-from contextlib import redirect_stdout
 
 import numpy as np
-import pytest
 
-from gancourse.course import exercises
 from gancourse.course.exercises import lesson11
+from tests import exercise_tables
+from tests.exercise_tables import check
 
 CHECKERS = ["check_q_sample", "check_ddim_step", "check_radial_spectrum"]
 CASES = {name: 6 for name in CHECKERS}  # 2 visible + 4 hidden each.
-
-
-def _check(checker, function):
-    buffer = io.StringIO()
-    with redirect_stdout(buffer), np.errstate(all="ignore"):
-        result = getattr(exercises, checker)(function)
-    return result, buffer.getvalue()
 
 
 # The reference solutions, as the lesson's `solution` cells hold them.
@@ -279,59 +270,29 @@ DIAGNOSES = [
 ]
 
 
-def test_lesson_module_and_package_export_the_checkers():
-    assert lesson11.__all__ == CHECKERS
-    for name in CHECKERS:
-        assert getattr(exercises, name) is getattr(lesson11, name)
-        assert "第 11 课" in getattr(lesson11, name).__doc__
-        assert "Spec:" in getattr(lesson11, name).__doc__
-    assert set(CORRECT_ANSWERS) == set(WRONG_ANSWERS) == set(CHECKERS)
+FORBIDDEN = re.compile(r"sqrt|np\.|\*\*|cumprod\(")
 
 
-@pytest.mark.parametrize("checker", CHECKERS)
-def test_reference_solution_passes_every_case(checker):
-    passed, text = _check(checker, SOLUTIONS[checker])
-    assert passed is True, text
-    assert text == (
-        f"PASS: {checker[len('check_') :]} matches the reference on "
-        f"{CASES[checker]} cases.\n"
-    )
+def _stub(images):
+    raise NotImplementedError("Exercise: implement radial_spectrum")
 
 
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in CORRECT_ANSWERS.items()
-        for i in range(len(answers))
-    ],
+def _mutating(x_t, eps, abar_t, abar_prev):
+    result = ddim_step(x_t, eps, abar_t, abar_prev)
+    x_t[...] = 0.0
+    eps[...] = 0.0
+    return result
+
+
+exercise_tables.add_checker_tests(
+    globals(),
+    lesson11,
+    forbidden=FORBIDDEN,
+    stub=("check_radial_spectrum", _stub),
+    not_callable="check_ddim_step",
+    mutating={"check_ddim_step": _mutating},
+    deterministic=("check_q_sample", _q_variance),
 )
-def test_other_correct_answers_pass(checker, index):
-    passed, text = _check(checker, CORRECT_ANSWERS[checker][index])
-    assert passed is True, text
-
-
-@pytest.mark.parametrize(
-    "checker, index",
-    [
-        (n, i)
-        for n, answers in WRONG_ANSWERS.items()
-        for i in range(len(answers))
-    ],
-)
-def test_plausible_wrong_answers_fail(checker, index):
-    passed, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert passed is False, text
-    assert text.startswith("FAIL: ") and "Hint: " in text, text
-    assert text.count("\n") == 1 and text.isascii(), text
-    # The hint and the diagnosis describe; they never print the formula.
-    assert not re.search(r"sqrt|np\.|\*\*|cumprod\(", text), text
-
-
-@pytest.mark.parametrize("checker, index, label", DIAGNOSES)
-def test_fail_line_names_the_mistake(checker, index, label):
-    _, text = _check(checker, WRONG_ANSWERS[checker][index])
-    assert f"this is what {label}" in text or label in text, text
 
 
 def test_hidden_cases_are_labelled_and_reached():
@@ -341,27 +302,5 @@ def test_hidden_cases_are_labelled_and_reached():
             return np.zeros_like(x0)
         return q_sample(x0, t, noise, betas)
 
-    passed, text = _check("check_q_sample", visible_only)
+    passed, text = check("check_q_sample", visible_only)
     assert passed is False and "on hidden case 1 (float64" in text, text
-
-
-def test_stub_and_non_callables():
-    def stub(images):
-        raise NotImplementedError("Exercise: implement radial_spectrum")
-
-    passed, text = _check("check_radial_spectrum", stub)
-    assert passed is False and "not implemented" in text
-    with pytest.raises(ValueError, match="expects a function"):
-        exercises.check_ddim_step(np.zeros(3))
-
-
-def test_checkers_do_not_depend_on_input_mutation():
-    def mutating(x_t, eps, abar_t, abar_prev):
-        result = ddim_step(x_t, eps, abar_t, abar_prev)
-        x_t[...] = 0.0
-        eps[...] = 0.0
-        return result
-
-    assert _check("check_ddim_step", mutating)[0] is True
-    outputs = {_check("check_q_sample", _q_variance)[1] for _ in range(2)}
-    assert len(outputs) == 1  # Deterministic output.
