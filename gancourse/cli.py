@@ -4,9 +4,10 @@
 TensorBoard 日志。
 
 ``MODEL`` is one of ``gancourse.recipes.RECIPES`` (dcgan, cgan, wgan-gp,
-pix2pix-inpainting, pix2pix-sr, cyclegan); each uses exactly the package
-code and hyper-parameters of its lesson; ``python -m gancourse train MODEL
---help`` shows its options and defaults. Every family shares the same rules:
+bigan, pix2pix-inpainting, pix2pix-sr, cyclegan, ddpm); each uses exactly
+the package code and hyper-parameters of its lesson; ``python -m gancourse
+train MODEL --help`` shows its options and defaults. Every family shares
+the same rules:
 
 - every epoch is checkpointed in ``OUT/checkpoints``; ``--resume``
   continues there (``--epochs`` is the total, passed to ``fit`` with

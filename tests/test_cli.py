@@ -139,6 +139,7 @@ FAMILY_OPTIONS = {
     "dcgan": ["--latent-dim", "8", "--ema-decay", "0.9"],
     "cgan": ["--latent-dim", "8"],
     "wgan-gp": ["--latent-dim", "8", "--n-critic", "2"],
+    "bigan": ["--latent-dim", "8"],
     "pix2pix-inpainting": [],
     "pix2pix-sr": [],
     "cyclegan": ["--pool-size", "4"],
@@ -161,7 +162,7 @@ def test_help_lists_every_family(capsys):
 def family_run(family, data_dir, out, *extra):
     argv = ["train", family, "--out", str(out), "--batch-size", "8"]
     argv += ["--base-filters", "4", "--max-images", "16"]
-    if family in ("dcgan", "cgan", "wgan-gp", "ddpm"):
+    if family in ("dcgan", "cgan", "wgan-gp", "bigan", "ddpm"):
         argv += ["--data-dir", str(data_dir)]
     return cli.main(argv + FAMILY_OPTIONS[family] + list(extra))
 
@@ -207,6 +208,8 @@ def test_every_family_trains_and_resumes_bit_exactly(
         assert "ema_generator" in got
     if family == "ddpm":
         assert sorted(got) == ["ema_network", "network"]
+    if family == "bigan":
+        assert sorted(got) == ["discriminator", "encoder", "generator"]
     # 续训时改变族特有的选项：拒绝 / A changed family option is refused.
     option = {"cyclegan": "--lambda-cycle", "pix2pix-sr": "--lambda-l1"}.get(
         family, "--learning-rate"

@@ -11,6 +11,7 @@ model                  lesson  data -> networks
 ``dcgan``              02      Fashion-MNIST -> DCGAN G and D
 ``cgan``               03      images + labels -> conditional G, projection D
 ``wgan-gp``            04      Fashion-MNIST -> DCGAN G, critic without dropout
+``bigan``              09      Fashion-MNIST -> DCGAN G, encoder E, (x, z) D
 ``pix2pix-inpainting`` 06      masked -> original (32x32), U-Net + PatchGAN
 ``pix2pix-sr``         06      bicubic -> sharp photo crops, residual U-Net
 ``cyclegan``           07      Sneaker <-> Ankle boot, ResNet G + PatchGAN
@@ -28,6 +29,7 @@ import dataclasses
 from gancourse.recipes.common import RecipeError  # noqa: F401
 from gancourse.recipes.common import Run  # noqa: F401
 from gancourse.recipes.diffusion import build_ddpm
+from gancourse.recipes.gans import build_bigan
 from gancourse.recipes.gans import build_cgan
 from gancourse.recipes.gans import build_dcgan
 from gancourse.recipes.gans import build_wgan_gp
@@ -118,6 +120,18 @@ RECIPES = {
                 gp_weight=10.0,
             ),
             build_wgan_gp,
+        ),
+        Recipe(
+            "bigan",
+            "lesson-09 BiGAN: generator, encoder, (image, code) D",
+            "09",
+            _defaults(
+                COMMON_DEFAULTS,
+                GAN_DEFAULTS,
+                base_filters=32,
+                loss="non_saturating",
+            ),
+            build_bigan,
         ),
         Recipe(
             "pix2pix-inpainting",

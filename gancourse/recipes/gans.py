@@ -102,3 +102,38 @@ def build_wgan_gp(args, out):
     return Run(
         gan, dataset, grid, f"WGAN-GP on {args.dataset}: {len(images)} images"
     )
+
+
+def build_bigan(args, out):
+    from gancourse import grids
+    from gancourse import models
+    from gancourse import training
+
+    images, dataset = gan_images(args)
+    shape = images.shape[1:]
+    generator = models.make_dcgan_generator(
+        latent_dim=args.latent_dim,
+        image_shape=shape,
+        base_filters=args.base_filters,
+    )
+    encoder = models.make_encoder(
+        latent_dim=args.latent_dim,
+        image_shape=shape,
+        base_filters=args.base_filters,
+    )
+    discriminator = models.make_bigan_discriminator(
+        latent_dim=args.latent_dim,
+        image_shape=shape,
+        base_filters=args.base_filters,
+    )
+    bigan = training.BiGAN(generator, encoder, discriminator, seed=args.seed)
+    bigan.compile(
+        adam(args), adam(args), adam(args), loss=args.loss, jit_compile=args.jit
+    )
+    grid = grids.SampleGrid(num_images=64, seed=0, out_dir=out / "samples")
+    return Run(
+        bigan,
+        dataset,
+        grid,
+        f"BiGAN on {args.dataset}: {len(images)} images, generator + encoder",
+    )
