@@ -60,6 +60,15 @@ def interpolate_latent(z_start, z_end, num_steps=8, spherical=True):
         return ((1 - t) * z_start + t * z_end).astype("float32")
     cos = np.dot(z_start, z_end) / norms
     omega = np.arccos(np.clip(cos, -1.0, 1.0))
+    if np.pi - omega < 1e-6:
+        # 相反的向量之间有无数条大圆弧 / Opposite vectors lie on infinitely
+        # many great circles: slerp is undefined.
+        raise ValueError(
+            "`z_start` and `z_end` must not point in opposite directions for "
+            "spherical interpolation (every great circle joins them). "
+            f"Received: vectors at an angle of {np.degrees(omega):.4f} "
+            "degrees; pass spherical=False or perturb one of them"
+        )
     if omega < 1e-6:
         return ((1 - t) * z_start + t * z_end).astype("float32")
     path = (

@@ -546,6 +546,12 @@ CASES = [
         r"`z_start` and `z_end`",
     ),
     (
+        "interpolate_latent/opposite",
+        lambda: plotting.interpolate_latent(np.ones(4), -np.ones(4)),
+        VE,
+        r"must not point in opposite directions",
+    ),
+    (
         "interpolate_latent/steps",
         lambda: plotting.interpolate_latent(np.ones(4), np.ones(4), 0),
         VE,
