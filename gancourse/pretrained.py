@@ -10,8 +10,9 @@ FID/KID/precision/recall with the shipped classifier (written by
 ``tools/ship_pretrained.py``). ``load`` checks the file's SHA-256 against
 the record before Keras reads it, and loads with ``safe_mode=True``.
 
->>> sorted(available())
-['dcgan-fashion-mnist', 'ddpm-fashion-mnist']
+>>> sorted(available())  # doctest: +NORMALIZE_WHITESPACE
+['bigan-encoder-fashion-mnist', 'bigan-generator-fashion-mnist',
+ 'dcgan-fashion-mnist', 'ddpm-fashion-mnist']
 """
 
 import json
@@ -22,6 +23,8 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 CHECKPOINTS = {
     "dcgan-fashion-mnist": "dcgan_fashion_mnist",
     "ddpm-fashion-mnist": "ddpm_fashion_mnist",
+    "bigan-generator-fashion-mnist": "bigan_generator_fashion_mnist",
+    "bigan-encoder-fashion-mnist": "bigan_encoder_fashion_mnist",
 }
 
 
@@ -62,7 +65,8 @@ def load(name, path=None):
 
     Returns:
         keras.Model: a GAN generator maps (batch, latent_dim) noise to
-        images in [-1, 1]; a diffusion network maps ``[x_t, t]`` to the
+        images in [-1, 1]; the BiGAN encoder maps images to codes; a
+        diffusion network maps ``[x_t, t]`` to the
         predicted noise (wrap it in ``gancourse.training.DDPM`` to sample).
 
     Raises:

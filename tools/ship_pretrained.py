@@ -7,6 +7,11 @@
     python -m gancourse train ddpm --epochs 3 --out runs/ddpm
     python tools/ship_pretrained.py ddpm-fashion-mnist runs/ddpm \
         --network ema_network --num-images 2000
+    python -m gancourse train bigan --epochs 8 --out runs/bigan
+    python tools/ship_pretrained.py bigan-generator-fashion-mnist runs/bigan \
+        --network generator
+    python tools/ship_pretrained.py bigan-encoder-fashion-mnist runs/bigan \
+        --network encoder
 
 The record (``gancourse/assets/<stem>.json``) holds the SHA-256 that
 ``gancourse.pretrained.load`` checks, the run's ``config.json`` and
@@ -14,7 +19,10 @@ The record (``gancourse/assets/<stem>.json``) holds the SHA-256 that
 parameter count and the FID, KID x 1000, precision and recall of N = 10,000
 samples against the Fashion-MNIST test set in the shipped classifier's
 feature space (as ``benchmarks/fid_dcgan.py`` computes them; a diffusion
-model's samples come from ``--ddim-steps`` DDIM steps). The CLI
+model's samples come from ``--ddim-steps`` DDIM steps). An encoder is
+scored by what its run's generator rebuilds from its codes of the N test
+images: the pixel MSE of G(E(x)) and the share of images whose predicted
+class the shipped classifier keeps. The CLI
 trains deterministically on a CPU, so the command reproduces the weights;
 the file's bytes (and hash) differ, because a ``.keras`` file records its
 save date.
@@ -62,6 +70,26 @@ class DDIMSampler:
         )
 
 
+def encoder_scores(encoder, generator, num_images):
+    """Pixel MSE of G(E(x)) and the share of classes kept, on test images."""
+    import numpy as np
+
+    from gancourse import data
+    from gancourse import metrics
+
+    images, _ = data.load_fashion_mnist("test")
+    images = images[:num_images]
+    codes = encoder.predict(images, batch_size=500, verbose=0)
+    rebuilt = generator.predict(codes, batch_size=500, verbose=0)
+    before = metrics.classifier_probabilities(images).argmax(-1)
+    after = metrics.classifier_probabilities(rebuilt).argmax(-1)
+    return {
+        "reconstruction_mse": float(np.mean((rebuilt - images) ** 2)),
+        "class_kept": float(np.mean(before == after)),
+        "generator": "generator.keras of the same run",
+    }
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("name", help="a key of pretrained.CHECKPOINTS")
@@ -93,6 +121,11 @@ def main(argv=None):
             DDIMSampler(generator, config, args.ddim_steps)
         )
         scores["ddim_steps"] = args.ddim_steps
+    elif args.network == "encoder":
+        partner = keras.saving.load_model(
+            args.run / "generator.keras", safe_mode=True, compile=False
+        )
+        scores = encoder_scores(generator, partner, args.num_images)
     else:
         latent_dim = int(generator.inputs[0].shape[-1])
         scores = Evaluator(args.num_images, latent_dim)(generator)
@@ -114,7 +147,9 @@ def main(argv=None):
         "evaluation": dict(
             scores,
             num_images=args.num_images,
-            features="shipped Fashion-MNIST classifier, vs the test set",
+            features="shipped Fashion-MNIST classifier, vs the test set"
+            if args.network != "encoder"
+            else "shipped Fashion-MNIST classifier, on the test set",
         ),
     }
     record_path = target.with_suffix(".json")

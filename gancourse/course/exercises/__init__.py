@@ -41,6 +41,9 @@ from gancourse.course.exercises.lesson07 import check_image_pool_query
 from gancourse.course.exercises.lesson08 import check_enlarge_keeping_style
 from gancourse.course.exercises.lesson08 import check_gram_matrix
 from gancourse.course.exercises.lesson08 import check_style_loss
+from gancourse.course.exercises.lesson09 import check_conditional_direction
+from gancourse.course.exercises.lesson09 import check_linear_inversion
+from gancourse.course.exercises.lesson09 import check_move_to_distance
 from gancourse.course.exercises.lesson11 import check_ddim_step
 from gancourse.course.exercises.lesson11 import check_q_sample
 from gancourse.course.exercises.lesson11 import check_radial_spectrum
@@ -70,6 +73,9 @@ __all__ = [
     "check_gram_matrix",
     "check_enlarge_keeping_style",
     "check_style_loss",
+    "check_move_to_distance",
+    "check_linear_inversion",
+    "check_conditional_direction",
     "check_q_sample",
     "check_ddim_step",
     "check_radial_spectrum",
