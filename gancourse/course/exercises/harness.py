@@ -126,6 +126,35 @@ def close_to(expected, rtol=1e-4, atol=1e-5):
     return check
 
 
+def diagnosed(expected, mistakes, rtol=1e-4, atol=1e-6):
+    """``close_to`` that names a known mistake the result matches.
+
+    与 ``close_to`` 相同，但结果恰好等于某个已知错误时，在提示中说出它。
+
+    Args:
+        expected: the reference result.
+        mistakes: list of ``(label, wrong_result)``; ``label`` names the
+            mistake in words (never the formula).
+        rtol, atol: tolerances of ``close_to``.
+
+    Returns:
+        A function of a result: None when it matches ``expected``, else the
+        problem text, ending "; this is what <label> gives" for the first
+        mistake it matches.
+    """
+    check = close_to(expected, rtol=rtol, atol=atol)
+
+    def diagnose(result):
+        problem = check(result)
+        if problem:
+            for label, wrong in mistakes:
+                if close_to(wrong, rtol=rtol, atol=atol)(result) is None:
+                    return f"{problem}; this is what {label} gives"
+        return problem
+
+    return diagnose
+
+
 def softplus(x):
     return np.logaddexp(0.0, np.asarray(x, dtype="float64"))
 

@@ -11,7 +11,7 @@ mistake in words; no line ever prints the formula.
 
 import numpy as np
 
-from gancourse.course.exercises.harness import close_to
+from gancourse.course.exercises.harness import diagnosed
 from gancourse.course.exercises.harness import run_cases
 
 __all__ = [
@@ -25,21 +25,6 @@ def _describe(index, visible, text):
     if index < visible:
         return f"for {text}"
     return f"on hidden case {index - visible + 1} ({text})"
-
-
-def _diagnosed(expected, mistakes, rtol, atol):
-    """``close_to`` that names a known mistake the result matches."""
-    check = close_to(expected, rtol=rtol, atol=atol)
-
-    def diagnose(result):
-        problem = check(result)
-        if problem:
-            for label, wrong in mistakes:
-                if close_to(wrong, rtol=rtol, atol=atol)(result) is None:
-                    return f"{problem}; this is what {label} gives"
-        return problem
-
-    return diagnose
 
 
 def _with_dtype(dtype, check):
@@ -117,7 +102,7 @@ def check_one_hot(fn):
                     labels.copy() if hasattr(labels, "copy") else labels, k
                 ),
                 _with_dtype(
-                    "float32", _diagnosed(expected, mistakes, rtol=0, atol=0)
+                    "float32", diagnosed(expected, mistakes, rtol=0, atol=0)
                 ),
             )
         )
@@ -222,7 +207,7 @@ def check_generator_input(fn):
                 ),
                 _with_dtype(
                     z_dtype,
-                    _diagnosed(expected, mistakes, rtol=1e-6, atol=1e-6),
+                    diagnosed(expected, mistakes, rtol=1e-6, atol=1e-6),
                 ),
             )
         )
@@ -349,10 +334,10 @@ def check_fake_label_stats(fn):
                     c.copy() if hasattr(c, "copy") else list(c), b, f
                 ),
                 _pair(
-                    _diagnosed(
+                    diagnosed(
                         batch * share, count_mistakes, rtol=1e-5, atol=1e-7
                     ),
-                    _diagnosed(
+                    diagnosed(
                         (1.0 - share) ** batch,
                         none_mistakes,
                         rtol=1e-5,

@@ -11,7 +11,7 @@ the FAIL line names the mistake in words; no line ever prints the formula.
 
 import numpy as np
 
-from gancourse.course.exercises.harness import close_to
+from gancourse.course.exercises.harness import diagnosed
 from gancourse.course.exercises.harness import run_cases
 
 __all__ = [
@@ -25,21 +25,6 @@ def _describe(index, visible, text):
     if index < visible:
         return f"for {text}"
     return f"on hidden case {index - visible + 1} ({text})"
-
-
-def _diagnosed(expected, mistakes, rtol, atol):
-    """``close_to`` that names a known mistake the result matches."""
-    check = close_to(expected, rtol=rtol, atol=atol)
-
-    def diagnose(result):
-        problem = check(result)
-        if problem:
-            for label, wrong in mistakes:
-                if close_to(wrong, rtol=rtol, atol=atol)(result) is None:
-                    return f"{problem}; this is what {label} gives"
-        return problem
-
-    return diagnose
 
 
 def _copy(value):
@@ -122,7 +107,7 @@ def check_hinge_d_loss(fn):
             (
                 _describe(index, 3, note),
                 lambda fn, r=real, f=fake: fn(_copy(r), _copy(f)),
-                _diagnosed(
+                diagnosed(
                     expected, _hinge_mistakes(real, fake), rtol=1e-5, atol=1e-6
                 ),
             )
@@ -267,7 +252,7 @@ def check_lipschitz_bound(fn):
                     s,
                     _copy(e),
                 ),
-                _diagnosed(expected, mistakes, rtol=1e-4, atol=1e-6),
+                diagnosed(expected, mistakes, rtol=1e-4, atol=1e-6),
             )
         )
     return run_cases(
@@ -361,7 +346,7 @@ def check_spectral_norm(fn):
             (
                 note,
                 lambda fn, w=matrix, u=start, n=n: fn(w.copy(), u.copy(), n),
-                _diagnosed(
+                diagnosed(
                     _power_iteration(matrix, start, n),
                     _spectral_mistakes(matrix, start, n),
                     rtol=1e-4,

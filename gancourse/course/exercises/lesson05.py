@@ -11,7 +11,7 @@ the mistake in words; no line ever prints the formula.
 
 import numpy as np
 
-from gancourse.course.exercises.harness import close_to
+from gancourse.course.exercises.harness import diagnosed
 from gancourse.course.exercises.harness import run_cases
 
 __all__ = [
@@ -19,21 +19,6 @@ __all__ = [
     "check_match_moments",
     "check_kid",
 ]
-
-
-def _diagnosed(expected, mistakes, rtol, atol):
-    """``close_to`` that names a known mistake the result matches."""
-    check = close_to(expected, rtol=rtol, atol=atol)
-
-    def diagnose(result):
-        problem = check(result)
-        if problem:
-            for label, wrong in mistakes:
-                if close_to(wrong, rtol=rtol, atol=atol)(result) is None:
-                    return f"{problem}; this is what {label} gives"
-        return problem
-
-    return diagnose
 
 
 def _describe(index, visible, text):
@@ -116,7 +101,7 @@ def check_inception_score(fn):
                 lambda fn, p=p, k=k: (
                     fn(p.copy()) if k == 1 else fn(p.copy(), num_splits=k)
                 ),
-                _diagnosed(
+                diagnosed(
                     _is_splits(p, k),
                     _inception_mistakes(p, k),
                     rtol=1e-3,
@@ -381,7 +366,7 @@ def check_kid(fn):
             (
                 _describe(index, 3, f"{note}, {dtype}"),
                 lambda fn, x=x, y=y: fn(x.copy(), y.copy()),
-                _diagnosed(
+                diagnosed(
                     _mmd(x, y), _kid_mistakes(x, y), rtol=1e-3, atol=1e-4
                 ),
             )

@@ -11,7 +11,7 @@ formula.
 
 import numpy as np
 
-from gancourse.course.exercises.harness import close_to
+from gancourse.course.exercises.harness import diagnosed
 from gancourse.course.exercises.harness import f32
 from gancourse.course.exercises.harness import run_cases
 
@@ -26,21 +26,6 @@ def _describe(index, visible, text):
     if index < visible:
         return f"for {text}"
     return f"on hidden case {index - visible + 1} ({text})"
-
-
-def _diagnosed(expected, mistakes, rtol, atol):
-    """``close_to`` that names a known mistake the result matches."""
-    check = close_to(expected, rtol=rtol, atol=atol)
-
-    def diagnose(result):
-        problem = check(result)
-        if problem:
-            for label, wrong in mistakes:
-                if close_to(wrong, rtol=rtol, atol=atol)(result) is None:
-                    return f"{problem}; this is what {label} gives"
-        return problem
-
-    return diagnose
 
 
 # -- PSNR ----------------------------------------------------------------
@@ -129,7 +114,7 @@ def check_psnr(fn):
                 ),
                 _infinite
                 if mse == 0
-                else _diagnosed(
+                else diagnosed(
                     expected,
                     _psnr_mistakes(predicted, tgt, used),
                     rtol=1e-5,

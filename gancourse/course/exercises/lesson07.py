@@ -10,7 +10,7 @@ words; no line ever prints the formula.
 
 import numpy as np
 
-from gancourse.course.exercises.harness import close_to
+from gancourse.course.exercises.harness import diagnosed
 from gancourse.course.exercises.harness import format_number
 from gancourse.course.exercises.harness import run_cases
 
@@ -19,21 +19,6 @@ __all__ = [
     "check_best_inverse",
     "check_image_pool_query",
 ]
-
-
-def _diagnosed(expected, mistakes, rtol=1e-4, atol=1e-6):
-    """``close_to`` that names a known mistake the result matches."""
-    check = close_to(expected, rtol=rtol, atol=atol)
-
-    def diagnose(result):
-        problem = check(result)
-        if problem:
-            for label, wrong in mistakes:
-                if close_to(wrong, rtol=rtol, atol=atol)(result) is None:
-                    return f"{problem}; this is what {label} gives"
-        return problem
-
-    return diagnose
 
 
 def _describe(index, visible, text):
@@ -96,7 +81,7 @@ def check_cycle_consistency_loss(fn):
                 lambda fn, r=real, c=cycled, w=lam, h=how: _cycle_call(
                     fn, r, c, w, h
                 ),
-                _diagnosed(weight * np.abs(difference).mean(), mistakes),
+                diagnosed(weight * np.abs(difference).mean(), mistakes),
             )
         )
     return run_cases(

@@ -12,7 +12,7 @@ import functools
 
 import numpy as np
 
-from gancourse.course.exercises.harness import close_to
+from gancourse.course.exercises.harness import diagnosed
 from gancourse.course.exercises.harness import run_cases
 
 __all__ = [
@@ -20,21 +20,6 @@ __all__ = [
     "check_enlarge_keeping_style",
     "check_style_loss",
 ]
-
-
-def _diagnosed(expected, mistakes, rtol=1e-4, atol=1e-6):
-    """``close_to`` that names a known mistake the result matches."""
-    check = close_to(expected, rtol=rtol, atol=atol)
-
-    def diagnose(result):
-        problem = check(result)
-        if problem:
-            for label, wrong in mistakes:
-                if close_to(wrong, rtol=rtol, atol=atol)(result) is None:
-                    return f"{problem}; this is what {label} gives"
-        return problem
-
-    return diagnose
 
 
 def _describe(index, visible, text):
@@ -117,7 +102,7 @@ def check_gram_matrix(fn):
                 _describe(index, 2, text),
                 lambda fn, f=features: fn(f.copy()),
                 _floating(
-                    _diagnosed(expected, mistakes, rtol=1e-4, atol=scale_atol)
+                    diagnosed(expected, mistakes, rtol=1e-4, atol=scale_atol)
                 ),
             )
         )
@@ -157,7 +142,7 @@ def _enlarge_check(features, factor):
             )
         if not np.all(np.isfinite(result)):
             return "got inf or nan"
-        problem = _diagnosed(expected, mistakes, rtol=rtol, atol=atol)(
+        problem = diagnosed(expected, mistakes, rtol=rtol, atol=atol)(
             _gram(result)
         )
         if problem:
@@ -349,7 +334,7 @@ def check_style_loss(fn):
                 lambda fn, s=style, g=generated, w=weights: _style_call(
                     fn, s, g, w
                 ),
-                _diagnosed(expected, mistakes, rtol=1e-4, atol=1e-6 * scale),
+                diagnosed(expected, mistakes, rtol=1e-4, atol=1e-6 * scale),
             )
         )
     return run_cases(

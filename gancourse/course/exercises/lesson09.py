@@ -13,7 +13,7 @@ from functools import partial
 
 import numpy as np
 
-from gancourse.course.exercises.harness import close_to
+from gancourse.course.exercises.harness import diagnosed
 from gancourse.course.exercises.harness import format_number
 from gancourse.course.exercises.harness import run_cases
 
@@ -22,21 +22,6 @@ __all__ = [
     "check_linear_inversion",
     "check_conditional_direction",
 ]
-
-
-def _diagnosed(expected, mistakes, rtol, atol):
-    """``close_to`` that names a known mistake the result matches."""
-    check = close_to(expected, rtol=rtol, atol=atol)
-
-    def diagnose(result):
-        problem = check(result)
-        if problem:
-            for label, wrong in mistakes:
-                if close_to(wrong, rtol=rtol, atol=atol)(result) is None:
-                    return f"{problem}; this is what {label} gives"
-        return problem
-
-    return diagnose
 
 
 def _describe(index, visible, text):
@@ -144,7 +129,7 @@ def check_move_to_distance(fn):
         if target == "each":
             target = np.round(rng.uniform(-3, 3, size=shape[0]), 2)
         expected, mistakes = _move_expected(z, normal, offset, target)
-        check = _diagnosed(expected, mistakes, rtol=1e-5, atol=1e-5)
+        check = diagnosed(expected, mistakes, rtol=1e-5, atol=1e-5)
         shown = target if np.ndim(target) == 0 else "an (N,) array"
         text = _describe(index, 2, f"{dtype} z {shape}, {note}, target {shown}")
 
@@ -320,7 +305,7 @@ def _direction_call(fn, direction, conditions, check):
 
 
 def _direction_check(expected, mistakes):
-    diagnose = _diagnosed(expected, mistakes, rtol=1e-4, atol=1e-5)
+    diagnose = diagnosed(expected, mistakes, rtol=1e-4, atol=1e-5)
 
     def check(outcome):
         result, changed = outcome

@@ -10,7 +10,7 @@ FAIL line names the mistake in words; no line ever prints the formula.
 
 import numpy as np
 
-from gancourse.course.exercises.harness import close_to
+from gancourse.course.exercises.harness import diagnosed
 from gancourse.course.exercises.harness import run_cases
 
 __all__ = [
@@ -42,21 +42,6 @@ def _mix(x0, noise, signal, spread):
     """signal * x0 + spread * noise, in float64."""
     x0, noise = np.asarray(x0, "float64"), np.asarray(noise, "float64")
     return signal * x0 + spread * noise
-
-
-def _diagnosed(expected, mistakes, rtol, atol):
-    """``close_to`` that names a known mistake the result matches."""
-    check = close_to(expected, rtol=rtol, atol=atol)
-
-    def diagnose(result):
-        problem = check(result)
-        if problem:
-            for label, wrong in mistakes:
-                if close_to(wrong, rtol=rtol, atol=atol)(result) is None:
-                    return f"{problem}; this is what {label} gives"
-        return problem
-
-    return diagnose
 
 
 def _describe(index, visible, text):
@@ -123,7 +108,7 @@ def check_q_sample(fn):
                 lambda fn, x0=x0, t=t, n=noise, b=betas: fn(
                     x0.copy(), t.copy(), n.copy(), np.array(b)
                 ),
-                _diagnosed(
+                diagnosed(
                     _mix(x0, noise, np.sqrt(a), np.sqrt(1 - a)),
                     mistakes,
                     rtol=1e-4,
@@ -219,7 +204,7 @@ def check_ddim_step(fn):
                 lambda fn, x=x_t, e=eps, a=abar_t, b=abar_prev: fn(
                     x.copy(), e.copy(), a, b
                 ),
-                _diagnosed(expected, mistakes, rtol=1e-4, atol=2e-4),
+                diagnosed(expected, mistakes, rtol=1e-4, atol=2e-4),
             )
         )
     return run_cases(
@@ -344,7 +329,7 @@ def check_radial_spectrum(fn):
             (
                 _describe(index, 2, text),
                 lambda fn, images=images: fn(images.copy()),
-                _diagnosed(
+                diagnosed(
                     expected,
                     _spectrum_mistakes(images, power),
                     rtol=1e-3,
