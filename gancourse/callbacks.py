@@ -13,6 +13,8 @@
 - ``TensorBoardLogger``: losses, learning rates and samples for
   TensorBoard;
 - ``FIDCallback`` (from ``gancourse.metrics``): FID during training;
+- ``DiscriminatorMonitor`` (from ``gancourse.metrics``): D's accuracy on
+  training reals, held-out reals and fakes, to see it overfit;
 - ``EMAGenerator`` (from ``gancourse.training.ema``): an EMA copy of any
   model's generator.
 """
@@ -37,6 +39,7 @@ from gancourse.data.pipelines import fit_iterators_per_epoch
 from gancourse.data.pipelines import skip_epochs
 from gancourse.grids import SampleGrid  # noqa: F401
 from gancourse.grids import TranslationGrid  # noqa: F401
+from gancourse.metrics.callback import DiscriminatorMonitor  # noqa: F401
 from gancourse.metrics.callback import FIDCallback  # noqa: F401
 from gancourse.training.ema import EMAGenerator  # noqa: F401
 

@@ -367,6 +367,52 @@ def test_fid_callback_caps_samples_in_fast_mode(monkeypatch):
     assert metrics.FIDCallback(real, num_images=800).num_images == 800
 
 
+def mean_pixel_gan():
+    # D 的 logit = 平均像素值；G 只输出 -1（全黑）/ D's logit is the mean
+    # pixel; G always draws -1 (black).
+    z = keras.Input((4,))
+    x = keras.layers.Dense(28 * 28, kernel_initializer="zeros",
+                           bias_initializer=keras.initializers.Constant(-1.0))(z)
+    generator = keras.Model(z, keras.layers.Reshape((28, 28, 1))(x))
+    images = keras.Input((28, 28, 1))
+    mean = keras.layers.GlobalAveragePooling2D()(images)
+    return GAN(generator, keras.Model(images, mean), seed=0)
+
+
+def test_discriminator_monitor_measures_the_three_sets():
+    # 训练集全部 +0.5（判为真）；留出集一半 +0.5、一半 -0.5 / Training reals
+    # all +0.5 (judged real); held-out reals half +0.5, half -0.5.
+    train = np.full((40, 28, 28, 1), 0.5, "float32")
+    held_out = np.concatenate([train[:20], -train[:20]])
+    train[:10] = -0.25  # 10 of 40 judged fake, sign -1
+    monitor = metrics.DiscriminatorMonitor(
+        train, held_out, every_n_steps=3, num_images=40
+    )
+    monitor.set_model(mean_pixel_gan())
+    for batch in range(7):
+        monitor.on_train_batch_end(batch)
+    assert monitor.steps == [3, 6]
+    assert monitor.values["train"] == [0.75, 0.75]
+    assert monitor.values["held_out"] == [0.5, 0.5]
+    assert monitor.values["fake"] == [1.0, 1.0]  # G draws black: logit -1
+    assert monitor.values["sign"] == [0.5, 0.5]  # (30 - 10) / 40
+    assert monitor.num_images == 40
+
+
+def test_discriminator_monitor_rejects_mismatched_sets():
+    with pytest.raises(ValueError, match=r"one image shape.*\(28, 28, 1\)"):
+        metrics.DiscriminatorMonitor(
+            np.zeros((8, 28, 28, 1), "float32"),
+            np.zeros((8, 32, 32, 1), "float32"),
+        )
+    with pytest.raises(ValueError, match="every_n_steps"):
+        metrics.DiscriminatorMonitor(
+            np.zeros((8, 28, 28, 1), "float32"),
+            np.zeros((8, 28, 28, 1), "float32"),
+            every_n_steps=0,
+        )
+
+
 def test_classifier_record_is_json():
     text = metrics.CLASSIFIER_INFO_PATH.read_text(encoding="utf-8")
     info = json.loads(text)

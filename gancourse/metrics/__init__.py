@@ -16,6 +16,7 @@ Numbers computed with different extractors, image sizes or sample sizes are
 not comparable.
 """
 
+from gancourse.metrics.callback import DiscriminatorMonitor
 from gancourse.metrics.callback import FIDCallback
 from gancourse.metrics.distances import frechet_distance
 from gancourse.metrics.distances import frechet_distance_from_statistics
@@ -51,6 +52,7 @@ __all__ = [
     "CLASSIFIER_PATH",
     "ENCODER_KINDS",
     "FEATURE_LAYER",
+    "DiscriminatorMonitor",
     "FIDCallback",
     "PROBABILITY_LAYER",
     "classifier_info",

@@ -111,3 +111,136 @@ class FIDCallback(keras.callbacks.Callback):
         self.values.append(value)
         if logs is not None:
             logs["fid"] = value
+
+
+class DiscriminatorMonitor(keras.callbacks.Callback):
+    """Track how the discriminator judges training reals, held-out reals, fakes.
+
+    监控判别器的过拟合：记录它对训练集真实图像、未见过的真实图像和生成图像的准确率。
+
+    Every ``every_n_steps`` training batches the discriminator (inference
+    mode, no augmentation) scores three fixed sets and the accuracies are
+    appended to ``self.values``:
+
+    - ``"train"``: share of the training reals it calls real (logit > 0);
+    - ``"held_out"``: the same for real images it never trained on;
+    - ``"fake"``: share of fresh fakes (fixed noise, the raw generator in
+      inference mode) it calls fake (logit < 0).
+
+    A healthy discriminator treats both real sets alike. When it memorises
+    a small training set, ``train`` stays high while ``held_out`` falls
+    towards ``1 - fake``: the held-out reals are judged like fakes (Karras
+    et al., 2020, https://arxiv.org/abs/2006.06676, figure 1). ``sign``
+    holds E[sign(D(x))] on the training reals, ADA's r_t, and
+    ``train_logit`` / ``held_out_logit`` / ``fake_logit`` the mean logits.
+
+    Args:
+        train_images: array (N, H, W, C) of images D trains on.
+        held_out_images: array (M, H, W, C) of real images it never sees.
+        every_n_steps: positive int.
+        num_images: images per set (at most N and M).
+        seed: NumPy seed of the subsets and the fixed noise.
+
+    Attributes:
+        steps: list of the (1-based) training steps evaluated (counted
+            from the callback's first ``fit``).
+        values: dict of ``KEYS`` (``"train"``, ``"held_out"``, ``"fake"``,
+            ``"sign"`` and the three mean logits) -> list of floats, one
+            per entry of ``steps``.
+
+    Example::
+
+        monitor = DiscriminatorMonitor(train_images, test_images, 100)
+        gan.fit(dataset, epochs=20, callbacks=[monitor])
+        plt.plot(monitor.steps, monitor.values["held_out"])
+    """
+
+    KEYS = (
+        "train", "held_out", "fake", "sign",
+        "train_logit", "held_out_logit", "fake_logit",
+    )
+
+    def __init__(
+        self,
+        train_images,
+        held_out_images,
+        every_n_steps=100,
+        num_images=500,
+        seed=0,
+    ):
+        super().__init__()
+        train_images = course_images.check_images(
+            train_images, "train_images", channels=None, value_range=False
+        )
+        held_out_images = course_images.check_images(
+            held_out_images, "held_out_images", channels=None,
+            value_range=False,
+        )
+        if train_images.shape[1:] != held_out_images.shape[1:]:
+            raise ValueError(
+                "`train_images` and `held_out_images` must have one image "
+                f"shape. Received: {train_images.shape[1:]} and "
+                f"{held_out_images.shape[1:]}"
+            )
+        self.every_n_steps = runtime.check_int(
+            "every_n_steps", every_n_steps, minimum=1
+        )
+        num_images = runtime.check_int("num_images", num_images, minimum=1)
+        num_images = min(num_images, len(train_images), len(held_out_images))
+        rng = np.random.default_rng(seed)
+        self.train_images = train_images[
+            rng.choice(len(train_images), num_images, replace=False)
+        ]
+        self.held_out_images = held_out_images[
+            rng.choice(len(held_out_images), num_images, replace=False)
+        ]
+        self.num_images = num_images
+        self.seed = seed
+        self.noise = None
+        self.count = 0
+        self.steps = []
+        self.values = {key: [] for key in self.KEYS}
+
+    def _logits(self, images):
+        discriminator = self.model.discriminator
+        return np.concatenate([
+            keras.ops.convert_to_numpy(
+                discriminator(images[i : i + 500], training=False)
+            ).reshape(len(images[i : i + 500]), -1).mean(axis=1)
+            for i in range(0, len(images), 500)
+        ])
+
+    def _fakes(self):
+        generator = self.model.generator
+        if self.noise is None:
+            latent_dim = int(generator.inputs[0].shape[-1])
+            rng = np.random.default_rng(self.seed + 1)
+            self.noise = rng.standard_normal(
+                (self.num_images, latent_dim)
+            ).astype("float32")
+        return keras.ops.convert_to_numpy(
+            generator(self.noise, training=False)
+        )
+
+    def compute(self):
+        """The four values for the current networks, as a dict."""
+        train = self._logits(self.train_images)
+        held_out = self._logits(self.held_out_images)
+        fake = self._logits(self._fakes())
+        return {
+            "train": float(np.mean(train > 0)),
+            "held_out": float(np.mean(held_out > 0)),
+            "fake": float(np.mean(fake < 0)),
+            "sign": float(np.mean(np.sign(train))),
+            "train_logit": float(np.mean(train)),
+            "held_out_logit": float(np.mean(held_out)),
+            "fake_logit": float(np.mean(fake)),
+        }
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.count += 1
+        if self.count % self.every_n_steps:
+            return
+        self.steps.append(self.count)
+        for key, value in self.compute().items():
+            self.values[key].append(value)
