@@ -12,6 +12,16 @@ from gancourse.metrics import distances
 from gancourse.metrics import encoders
 
 
+def fixed_noise(generator, num_images, seed):
+    """The callbacks' fixed noise: N(0, I) draws of NumPy seed ``seed + 1``.
+
+    回调使用的固定噪声（NumPy 种子为 ``seed + 1``）。
+    """
+    latent_dim = int(generator.inputs[0].shape[-1])
+    rng = np.random.default_rng(seed + 1)
+    return rng.standard_normal((num_images, latent_dim)).astype("float32")
+
+
 class FIDCallback(keras.callbacks.Callback):
     """Log the FID of the model's generator every ``every_n_epochs`` epochs.
 
@@ -74,11 +84,7 @@ class FIDCallback(keras.callbacks.Callback):
     def _generate(self):
         generator = self.model.generator
         if self.noise is None:
-            latent_dim = int(generator.inputs[0].shape[-1])
-            rng = np.random.default_rng(self.seed + 1)
-            self.noise = rng.standard_normal(
-                (self.num_images, latent_dim)
-            ).astype("float32")
+            self.noise = fixed_noise(generator, self.num_images, self.seed)
         batches = []
         for start in range(0, self.num_images, self.batch_size):
             z = self.noise[start : start + self.batch_size]
@@ -213,11 +219,7 @@ class DiscriminatorMonitor(keras.callbacks.Callback):
     def _fakes(self):
         generator = self.model.generator
         if self.noise is None:
-            latent_dim = int(generator.inputs[0].shape[-1])
-            rng = np.random.default_rng(self.seed + 1)
-            self.noise = rng.standard_normal(
-                (self.num_images, latent_dim)
-            ).astype("float32")
+            self.noise = fixed_noise(generator, self.num_images, self.seed)
         return keras.ops.convert_to_numpy(
             generator(self.noise, training=False)
         )
