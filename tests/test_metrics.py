@@ -396,7 +396,26 @@ def test_discriminator_monitor_measures_the_three_sets():
     assert monitor.values["held_out"] == [0.5, 0.5]
     assert monitor.values["fake"] == [1.0, 1.0]  # G draws black: logit -1
     assert monitor.values["sign"] == [0.5, 0.5]  # (30 - 10) / 40
+    assert monitor.values["train_logit"] == pytest.approx([0.3125] * 2)
+    assert monitor.values["held_out_logit"] == pytest.approx([0.0] * 2)
+    assert monitor.values["fake_logit"] == pytest.approx([-1.0] * 2)
     assert monitor.num_images == 40
+
+
+def test_discriminator_monitor_runs_inside_fit():
+    images, _ = data.load_fashion_mnist("test")
+    monitor = metrics.DiscriminatorMonitor(
+        images[:64], images[64:128], every_n_steps=2, num_images=32
+    )
+    tiny_gan().fit(
+        images[:128], batch_size=32, epochs=1, verbose=0, callbacks=[monitor]
+    )
+    assert monitor.steps == [2, 4]
+    for key in ("train", "held_out", "fake"):
+        assert all(0.0 <= v <= 1.0 for v in monitor.values[key])
+    assert monitor.compute()["train_logit"] == pytest.approx(
+        monitor.values["train_logit"][-1]
+    )
 
 
 def test_discriminator_monitor_rejects_mismatched_sets():

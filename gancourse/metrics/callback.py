@@ -208,13 +208,10 @@ class DiscriminatorMonitor(keras.callbacks.Callback):
         self.values = {key: [] for key in self.KEYS}
 
     def _logits(self, images):
-        discriminator = self.model.discriminator
-        return np.concatenate([
-            keras.ops.convert_to_numpy(
-                discriminator(images[i : i + 500], training=False)
-            ).reshape(len(images[i : i + 500]), -1).mean(axis=1)
-            for i in range(0, len(images), 500)
-        ])
+        # 每张图像一个 logit（PatchGAN 取平均）/ One logit per image (a
+        # PatchGAN's are averaged).
+        logits = encoders.extract_features(images, self.model.discriminator)
+        return logits.reshape(len(images), -1).mean(axis=1)
 
     def _fakes(self):
         generator = self.model.generator
@@ -225,7 +222,7 @@ class DiscriminatorMonitor(keras.callbacks.Callback):
         )
 
     def compute(self):
-        """The four values for the current networks, as a dict."""
+        """The ``KEYS`` values for the current networks, as a dict."""
         train = self._logits(self.train_images)
         held_out = self._logits(self.held_out_images)
         fake = self._logits(self._fakes())
