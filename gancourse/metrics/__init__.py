@@ -8,7 +8,9 @@
 - ``encoders``: the networks that give the features (the shipped
   Fashion-MNIST classifier, InceptionV3) and the image-level ``fid`` and
   ``image_kid``;
-- ``callback``: ``FIDCallback``, the FID logged during ``fit``;
+- ``callback``: ``FIDCallback``, the FID logged during ``fit``, and
+  ``DiscriminatorMonitor``, D's accuracy on training reals, held-out reals
+  and fakes during ``fit``;
 - ``quality``: ``image_quality`` (PSNR and SSIM of paired outputs);
 - ``modes``: mode coverage on the 2-D ring of lessons 01 and 04.
 
