@@ -31,6 +31,7 @@ from tests.test_exercises_lesson06 import WRONG_ANSWERS as LESSON06_WRONG
 from tests.test_exercises_lesson07 import WRONG_ANSWERS as LESSON07_WRONG
 from tests.test_exercises_lesson08 import WRONG_ANSWERS as LESSON08_WRONG
 from tests.test_exercises_lesson09 import WRONG_ANSWERS as LESSON09_WRONG
+from tests.test_exercises_lesson10 import WRONG_ANSWERS as LESSON10_WRONG
 from tests.test_exercises_lesson11 import WRONG_ANSWERS as LESSON11_WRONG
 
 LESSON_DIR = Path(__file__).parent.parent / "lessons"
@@ -204,6 +205,7 @@ for table in (
     LESSON07_WRONG,
     LESSON08_WRONG,
     LESSON09_WRONG,
+    LESSON10_WRONG,
     LESSON11_WRONG,
 ):
     WRONG_ANSWERS.update(table)

@@ -66,6 +66,11 @@ CHECKERS_BY_LESSON = {
         "check_linear_inversion",
         "check_conditional_direction",
     },
+    "10": {
+        "check_ada_step",
+        "check_translate",
+        "check_r1_penalty",
+    },
     "11": {
         "check_q_sample",
         "check_ddim_step",
@@ -97,7 +102,7 @@ def test_each_lesson_module_holds_only_its_checkers(number):
 def test_package_reexports_every_checker_from_its_lesson():
     expected = set().union(*CHECKERS_BY_LESSON.values())
     assert set(exercises.__all__) == expected
-    assert len(exercises.__all__) == len(expected) == 30
+    assert len(exercises.__all__) == len(expected) == 33
     for number, names in CHECKERS_BY_LESSON.items():
         module = _lesson_module(number)
         for name in names:

@@ -44,6 +44,9 @@ from gancourse.course.exercises.lesson08 import check_style_loss
 from gancourse.course.exercises.lesson09 import check_conditional_direction
 from gancourse.course.exercises.lesson09 import check_linear_inversion
 from gancourse.course.exercises.lesson09 import check_move_to_distance
+from gancourse.course.exercises.lesson10 import check_ada_step
+from gancourse.course.exercises.lesson10 import check_r1_penalty
+from gancourse.course.exercises.lesson10 import check_translate
 from gancourse.course.exercises.lesson11 import check_ddim_step
 from gancourse.course.exercises.lesson11 import check_q_sample
 from gancourse.course.exercises.lesson11 import check_radial_spectrum
@@ -76,6 +79,9 @@ __all__ = [
     "check_move_to_distance",
     "check_linear_inversion",
     "check_conditional_direction",
+    "check_ada_step",
+    "check_translate",
+    "check_r1_penalty",
     "check_q_sample",
     "check_ddim_step",
     "check_radial_spectrum",
