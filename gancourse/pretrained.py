@@ -10,6 +10,8 @@ FID/KID/precision/recall with the shipped classifier (written by
 ``tools/ship_pretrained.py``). ``load`` checks the file's SHA-256 against
 the record before Keras reads it, and loads with ``safe_mode=True``.
 
+Stored results of longer experiments (no weights) come from ``results``.
+
 >>> sorted(available())  # doctest: +NORMALIZE_WHITESPACE
 ['bigan-encoder-fashion-mnist', 'bigan-generator-fashion-mnist',
  'dcgan-fashion-mnist', 'ddpm-fashion-mnist']
@@ -25,6 +27,11 @@ CHECKPOINTS = {
     "ddpm-fashion-mnist": "ddpm_fashion_mnist",
     "bigan-generator-fashion-mnist": "bigan_generator_fashion_mnist",
     "bigan-encoder-fashion-mnist": "bigan_encoder_fashion_mnist",
+}
+# 实验结果（不是权重）：名字 -> 资产文件名 / Stored results of experiments
+# too long for a lesson (no weights): name -> asset file stem.
+RESULTS = {
+    "small-data-ablation": "small_data_ablation",
 }
 
 
@@ -51,6 +58,26 @@ def available():
     所有随包检查点的记录（按名字）。
     """
     return {name: info(name) for name in CHECKPOINTS}
+
+
+def results(name):
+    """The stored results of an experiment a lesson cannot run live (a dict).
+
+    课堂上来不及现场运行的实验的结果（由 ``tools/`` 中的脚本写出）。
+
+    Each record holds the command that reproduces it (a ``tools/`` script),
+    the CPU it ran on, its settings and its measurements; lesson 10 reads
+    ``"small-data-ablation"`` (``tools/small_data_ablation.py``).
+
+    Raises:
+        ValueError: for an unknown name.
+    """
+    if name not in RESULTS:
+        raise ValueError(
+            f"`name` must be one of {sorted(RESULTS)}. Received: {name!r}"
+        )
+    record = (ASSETS / RESULTS[name]).with_suffix(".json")
+    return json.loads(record.read_text(encoding="utf-8"))
 
 
 def load(name, path=None):

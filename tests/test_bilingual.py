@@ -39,7 +39,8 @@ _REMOVE = [
     re.compile(r"<[^>]+>"),  # HTML tags.
 ]
 CJK = re.compile(r"[\u4e00-\u9fff]")
-WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:'[a-z]+)?")
+# 词可以含数字（R1、G16），但不以数字开头 / Words may hold digits (R1).
+WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-z0-9À-ÿ]*(?:'[a-z]+)?")
 
 
 def _source(cell):

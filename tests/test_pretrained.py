@@ -100,3 +100,30 @@ def test_the_shipped_bigan_rebuilds_test_images_as_recorded():
     assert abs(kept - record["class_kept"]) < 0.05, kept
     # 远好于随机猜测（0.1）/ Far above chance (0.1).
     assert kept > 0.3, kept
+
+
+def test_the_stored_small_data_ablation_is_complete():
+    record = pretrained.results("small-data-ablation")
+    assert record["command"].startswith("python tools/small_data_ablation.py ")
+    runs = {(r["variant"], r["images"], r["seed"]): r for r in record["runs"]}
+    variants = [("baseline", 1000), ("diffaugment", 1000), ("ada", 1000)]
+    variants += [("r1", 1000), ("baseline", 5000)]
+    assert set(runs) == {(v, n, s) for v, n in variants for s in (0, 1)}
+    every = record["config"]["monitor_every"]
+    for key, run in runs.items():
+        steps = run["monitor_steps"]
+        assert steps == list(range(every, run["steps"] + 1, every)), key
+        for name, values in run["monitor"].items():
+            assert len(values) == len(steps), (key, name)
+        for name in ("train", "held_out", "fake"):
+            assert all(0 <= v <= 1 for v in run["monitor"][name]), (key, name)
+        # ADA 记录 p，其余变体没有 p / Only ADA records its probability p.
+        if key[0] == "ada":
+            assert len(run["augment_p"]) == len(steps)
+            assert all(0 <= p <= 1 for p in run["augment_p"])
+        else:
+            assert run["augment_p"] == []
+        for scores in run["scores"].values():
+            assert scores["fid"] > 0 and scores["kid_std_x1000"] > 0
+    with pytest.raises(ValueError, match=r"one of \['small-data-ablation'\]"):
+        pretrained.results("small-data")
