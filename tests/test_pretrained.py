@@ -1,5 +1,7 @@
 """Shipped generators: hash-checked safe loading, records, class coverage."""
 
+import base64
+
 import numpy as np
 import pytest
 
@@ -121,8 +123,14 @@ def test_the_stored_small_data_ablation_is_complete():
         if key[0] == "ada":
             assert len(run["augment_p"]) == len(steps)
             assert all(0 <= p <= 1 for p in run["augment_p"])
+            assert len(run["augment_r_t"]) == len(steps)
+            assert all(-1 <= r <= 1 for r in run["augment_r_t"])
         else:
-            assert run["augment_p"] == []
+            assert run["augment_p"] == run["augment_r_t"] == []
+        # 16 张 28x28 的 uint8 样本 / 16 samples of 28x28 uint8 pixels.
+        pixels = base64.b64decode(run["samples"])
+        assert len(pixels) == 16 * 28 * 28
+        assert len(set(pixels)) > 100, key  # not a blank or constant image
         for scores in run["scores"].values():
             assert scores["fid"] > 0 and scores["kid_std_x1000"] > 0
     with pytest.raises(ValueError, match=r"one of \['small-data-ablation'\]"):

@@ -10,7 +10,7 @@ and at the end the FID and KID (shipped classifier features, 2,000 fakes
 against 2,000 test images) of the raw and of the EMA generator. Writes one
 JSON file that lesson 10 reads, and (with ``--save-dir``) every generator.
 
-Usage (the shipped results; ~75 min on 2 AVX2 cores with ``--jobs 2``)::
+Usage (the shipped results; about an hour on 2 idle AVX2 cores, ``--jobs 2``)::
 
     python tools/small_data_ablation.py --steps 3000 --seeds 0 1 --jobs 2 \
         --out gancourse/assets/small_data_ablation.json --save-dir runs/ablation
@@ -158,14 +158,23 @@ def run_one(spec, steps, save_dir=None):
     monitor = metrics.DiscriminatorMonitor(
         train, x_test[5000:], c["monitor_every"], c["monitor_images"], seed=seed
     )
-    probability = []
+    # ADA：每 monitor_every 步记下 p，以及这段时间训练批次上的平均 r_t
+    # （logs["r_t"] 是本轮的累计平均）/ ADA: p every monitor_every steps,
+    # and the mean r_t of the training batches since the last record
+    # (logs["r_t"] is the running mean of the epoch).
+    probability, r_t = [], []
+    last = {"step": 0, "mean": 0.0}
 
     class RecordP(keras.callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):
-            if variant == "ada" and (batch + 1) % c["monitor_every"] == 0:
-                probability.append(
-                    float(options["augment"].probability.numpy())
-                )
+            step = batch + 1
+            if variant != "ada" or step % c["monitor_every"]:
+                return
+            probability.append(float(options["augment"].probability.numpy()))
+            mean = float(logs["r_t"])
+            window = step - last["step"]
+            r_t.append((mean * step - last["mean"] * last["step"]) / window)
+            last.update(step=step, mean=mean)
 
     dataset = data.make_dataset(train, batch_size=c["batch_size"], seed=seed)
     start = time.perf_counter()
@@ -210,6 +219,7 @@ def run_one(spec, steps, save_dir=None):
             key: list(map(float, v)) for key, v in monitor.values.items()
         },
         "augment_p": probability,
+        "augment_r_t": r_t,
         "scores": scores,
     }
 
