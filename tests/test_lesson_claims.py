@@ -40,6 +40,7 @@ ALLOWED = {
     },
     "05": {"50,000": "sample size used by papers"},
     "07": {"110": "download size of horse2zebra (MB)"},
+    "10": {"192,000": "3,000 steps x 64 images, arithmetic on the settings"},
     "11": {
         "1689": "number of the EU AI Act, Regulation (EU) 2024/1689",
         "107": "volume of the California Law Review (citation)",

@@ -371,8 +371,11 @@ def mean_pixel_gan():
     # D 的 logit = 平均像素值；G 只输出 -1（全黑）/ D's logit is the mean
     # pixel; G always draws -1 (black).
     z = keras.Input((4,))
-    x = keras.layers.Dense(28 * 28, kernel_initializer="zeros",
-                           bias_initializer=keras.initializers.Constant(-1.0))(z)
+    x = keras.layers.Dense(
+        28 * 28,
+        kernel_initializer="zeros",
+        bias_initializer=keras.initializers.Constant(-1.0),
+    )(z)
     generator = keras.Model(z, keras.layers.Reshape((28, 28, 1))(x))
     images = keras.Input((28, 28, 1))
     mean = keras.layers.GlobalAveragePooling2D()(images)

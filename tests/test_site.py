@@ -147,9 +147,11 @@ class LinkChecker:
                     status = resp.status
             except urllib.error.HTTPError as err:
                 body, status = b"", err.code
-            text = body.decode("utf-8", "replace") if url.endswith(
-                (".html", "/")
-            ) else ""
+            text = (
+                body.decode("utf-8", "replace")
+                if url.endswith((".html", "/"))
+                else ""
+            )
             ids = set(re.findall(r'\b(?:id|name)="([^"]+)"', text))
             self.pages[url] = (status, ids)
         return self.pages[url]
@@ -255,20 +257,25 @@ def browser_page():
         page = context.new_page()
         page.on(
             "console",
-            lambda m: messages.append(f"console {m.type}: {m.text}")
-            if m.type == "error"
-            else None,
+            lambda m: (
+                messages.append(f"console {m.type}: {m.text}")
+                if m.type == "error"
+                else None
+            ),
         )
         page.on("pageerror", lambda e: messages.append(f"page error: {e}"))
         page.on(
             "response",
-            lambda r: messages.append(f"HTTP {r.status}: {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico")
-            else None,
+            lambda r: (
+                messages.append(f"HTTP {r.status}: {r.url}")
+                if r.status >= 400 and not r.url.endswith("/favicon.ico")
+                else None
+            ),
         )
-        page.on("requestfailed", lambda r: messages.append(
-            f"request failed: {r.url}"
-        ))
+        page.on(
+            "requestfailed",
+            lambda r: messages.append(f"request failed: {r.url}"),
+        )
         try:
             yield page, outside, messages
         finally:
@@ -375,18 +382,25 @@ def test_site_in_browser(site):
 
 # ------------------------------------------------- planted defects
 
+
 def _png(width=8, height=8):
     """A small grey PNG, written by hand (no imaging library needed)."""
+
     def chunk(kind, data):
         body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(
-            ">I", zlib.crc32(body)
+        return (
+            struct.pack(">I", len(data))
+            + body
+            + struct.pack(">I", zlib.crc32(body))
         )
 
     rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    png = b"\x89PNG\r\n\x1a\n" + chunk(
-        b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    ) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
     return base64.b64encode(png).decode()
 
 
@@ -414,25 +428,47 @@ def synthetic_notebook(extra):
         "nbformat": 4,
         "nbformat_minor": 5,
         "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3",
-                           "language": "python"},
+            "kernelspec": {
+                "name": "python3",
+                "display_name": "Python 3",
+                "language": "python",
+            },
             "language_info": {"name": "python"},
         },
         "cells": [
-            {"cell_type": "markdown", "id": "m0", "metadata": {},
-             "source": md[0]},
-            {"cell_type": "code", "id": "c0", "metadata": {},
-             "execution_count": 1, "source": "print('hi')",
-             "outputs": [
-                 {"output_type": "stream", "name": "stdout", "text": "hi\n"},
-                 {"output_type": "display_data", "metadata": {},
-                  "data": {"image/png": PNG, "text/plain": "<Figure>"}},
-                 {"output_type": "execute_result", "execution_count": 1,
-                  "metadata": {},
-                  "data": {"image/gif": GIF, "text/plain": "<Image>"}},
-             ]},
-            {"cell_type": "markdown", "id": "m1", "metadata": {},
-             "source": md[1]},
+            {
+                "cell_type": "markdown",
+                "id": "m0",
+                "metadata": {},
+                "source": md[0],
+            },
+            {
+                "cell_type": "code",
+                "id": "c0",
+                "metadata": {},
+                "execution_count": 1,
+                "source": "print('hi')",
+                "outputs": [
+                    {"output_type": "stream", "name": "stdout", "text": "hi\n"},
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {"image/png": PNG, "text/plain": "<Figure>"},
+                    },
+                    {
+                        "output_type": "execute_result",
+                        "execution_count": 1,
+                        "metadata": {},
+                        "data": {"image/gif": GIF, "text/plain": "<Image>"},
+                    },
+                ],
+            },
+            {
+                "cell_type": "markdown",
+                "id": "m1",
+                "metadata": {},
+                "source": md[1],
+            },
         ],
     }
 
@@ -503,14 +539,23 @@ def test_build_refuses_dead_markdown_link(tmp_path):
 @pytest.mark.parametrize(
     ("text", "zh", "en"),
     [
-        ("01 生成对抗网络基础 / GAN basics", "01 生成对抗网络基础",
-         "01 GAN basics"),
+        (
+            "01 生成对抗网络基础 / GAN basics",
+            "01 生成对抗网络基础",
+            "01 GAN basics",
+        ),
         ("环境设置 / Setup", "环境设置", "Setup"),
-        ("论文 / Papers: Goodfellow (2014)", "论文: Goodfellow (2014)",
-         "Papers: Goodfellow (2014)"),
+        (
+            "论文 / Papers: Goodfellow (2014)",
+            "论文: Goodfellow (2014)",
+            "Papers: Goodfellow (2014)",
+        ),
         ("3 道自动检查 / 3 auto-checked", "3 道自动检查", "3 auto-checked"),
-        ("用 N = 500 重新计算。 Recompute the table with N = 500.",
-         "用 N = 500 重新计算。", "Recompute the table with N = 500."),
+        (
+            "用 N = 500 重新计算。 Recompute the table with N = 500.",
+            "用 N = 500 重新计算。",
+            "Recompute the table with N = 500.",
+        ),
     ],
 )
 def test_plan_splits_bilingual_text(text, zh, en):

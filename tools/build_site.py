@@ -84,10 +84,21 @@ def build(root=ROOT, out=ROOT / "build" / "site", quiet=False):
     if out.exists():
         shutil.rmtree(out)
     cmd = [
-        sys.executable, "-m", "sphinx", "-b", "html", "-E", "-q",
-        "-c", str(CONF), "-d", str(work / "doctrees"),
-        "-D", f"gancourse_lang_report={work / 'lang-report.tsv'}",
-        str(src), str(out),
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-E",
+        "-q",
+        "-c",
+        str(CONF),
+        "-d",
+        str(work / "doctrees"),
+        "-D",
+        f"gancourse_lang_report={work / 'lang-report.tsv'}",
+        str(src),
+        str(out),
     ]
     result = subprocess.run(cmd, capture_output=True, text=True)
     warnings = [line for line in result.stderr.splitlines() if line.strip()]

@@ -162,8 +162,13 @@ class DiscriminatorMonitor(keras.callbacks.Callback):
     """
 
     KEYS = (
-        "train", "held_out", "fake", "sign",
-        "train_logit", "held_out_logit", "fake_logit",
+        "train",
+        "held_out",
+        "fake",
+        "sign",
+        "train_logit",
+        "held_out_logit",
+        "fake_logit",
     )
 
     def __init__(
@@ -179,7 +184,9 @@ class DiscriminatorMonitor(keras.callbacks.Callback):
             train_images, "train_images", channels=None, value_range=False
         )
         held_out_images = course_images.check_images(
-            held_out_images, "held_out_images", channels=None,
+            held_out_images,
+            "held_out_images",
+            channels=None,
             value_range=False,
         )
         if train_images.shape[1:] != held_out_images.shape[1:]:
@@ -217,9 +224,7 @@ class DiscriminatorMonitor(keras.callbacks.Callback):
         generator = self.model.generator
         if self.noise is None:
             self.noise = fixed_noise(generator, self.num_images, self.seed)
-        return keras.ops.convert_to_numpy(
-            generator(self.noise, training=False)
-        )
+        return keras.ops.convert_to_numpy(generator(self.noise, training=False))
 
     def compute(self):
         """The ``KEYS`` values for the current networks, as a dict."""

@@ -51,7 +51,7 @@ def counts(text):
 
 
 def classify(text):
-    """"zh", "en" or None (no letters, or a real mix) for a whole block."""
+    """ "zh", "en" or None (no letters, or a real mix) for a whole block."""
     han, latin = counts(text)
     if han == 0 and latin < 6:
         return None  # "9 s · 956 s": numbers and units are for everyone
@@ -90,9 +90,9 @@ def _is_switch(text, m, zh_start):
     if not HAN.search(text, zh_start, m.start()):
         return None
     end = _english_end(text, m.end())
-    if end is None or len(LATIN.findall(text[m.end():end])) < 2:
+    if end is None or len(LATIN.findall(text[m.end() : end])) < 2:
         return None
-    if "/" not in m.group() and len(WORD.findall(text[m.end():end])) < 3:
+    if "/" not in m.group() and len(WORD.findall(text[m.end() : end])) < 3:
         return None  # "。 Keras 3 的…" is Chinese that starts with a name
     return end
 
@@ -146,7 +146,7 @@ def plan(text):
         if end is None:
             continue
         cut = _neutral_prefix(text, zh_start, m.start())
-        if _repeated(text[zh_start:cut], text[m.end():end]):
+        if _repeated(text[zh_start:cut], text[m.end() : end]):
             cut = zh_start  # "3 道 / 3 auto-checked": the English has its own
         _push(spans, zh_start, cut, None)
         _push(spans, cut, m.start(), "zh")

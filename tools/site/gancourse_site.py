@@ -99,7 +99,7 @@ def split_inline(parent):
             if isinstance(child, nodes.Text):
                 lo, hi = max(start, p_start), min(end, p_end)
                 if lo < hi:
-                    piece = str(child)[lo - p_start:hi - p_start]
+                    piece = str(child)[lo - p_start : hi - p_start]
                     group.append(nodes.Text(piece))
             elif start <= p_start < end or (p_start == end == len(text)):
                 group.append(child)
@@ -177,16 +177,14 @@ class Bilingual(SphinxTransform):
             if split_inline(para):
                 report.append((doc, "split", lang_text(para)))
                 continue
-            in_table = any(
-                isinstance(a, nodes.entry) for a in _ancestors(para)
-            )
+            in_table = any(isinstance(a, nodes.entry) for a in _ancestors(para))
             lang = None if in_table else bilingual.classify(lang_text(para))
             _mark(para, lang)
             report.append((doc, lang or "both", lang_text(para)))
         mark_lists(self.document)
-        self.env.gancourse_lang_report = getattr(
-            self.env, "gancourse_lang_report", []
-        ) + report
+        self.env.gancourse_lang_report = (
+            getattr(self.env, "gancourse_lang_report", []) + report
+        )
 
 
 def _ancestors(node):

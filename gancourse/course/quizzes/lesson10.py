@@ -204,13 +204,14 @@ QUIZ = Quiz(
                 ),
                 (
                     "EMA 权重是生成器最近各步权重的加权平均，抹平了对抗训练中"
-                    "一步一步的来回摆动，所以它的样本通常更好（FID 更低）。它"
-                    "每步之后更新一次，从不接收梯度：训练本身不变，代价只是多"
-                    "存一份权重",
+                    "一步一步的来回摆动，所以在长时间训练的后期，它的样本通常"
+                    "更好（FID 更低）。它每步之后更新一次，从不接收梯度：训练"
+                    "本身不变，代价只是多存一份权重",
                     "the EMA weights are a weighted average of the generator's "
                     "recent weights, which smooths out the step-to-step "
-                    "swings of adversarial training, so its samples are "
-                    "usually better (lower FID). It is updated once after "
+                    "swings of adversarial training, so late in a long "
+                    "training its samples are usually better (lower FID). It "
+                    "is updated once after "
                     "each step and never receives gradients: training itself "
                     "does not change, and the cost is one extra copy of the "
                     "weights",
