@@ -14,7 +14,7 @@ Stored results of longer experiments (no weights) come from ``results``.
 
 >>> sorted(available())  # doctest: +NORMALIZE_WHITESPACE
 ['bigan-encoder-fashion-mnist', 'bigan-generator-fashion-mnist',
- 'dcgan-fashion-mnist', 'ddpm-fashion-mnist']
+ 'cgan-fashion-mnist', 'dcgan-fashion-mnist', 'ddpm-fashion-mnist']
 """
 
 import json
@@ -27,6 +27,7 @@ CHECKPOINTS = {
     "ddpm-fashion-mnist": "ddpm_fashion_mnist",
     "bigan-generator-fashion-mnist": "bigan_generator_fashion_mnist",
     "bigan-encoder-fashion-mnist": "bigan_encoder_fashion_mnist",
+    "cgan-fashion-mnist": "cgan_fashion_mnist",
 }
 # 实验结果（不是权重）：名字 -> 资产文件名 / Stored results of experiments
 # too long for a lesson (no weights): name -> asset file stem.

@@ -51,6 +51,27 @@ def test_the_shipped_dcgan_draws_every_class():
     assert shares.min() >= 0.02, shares
 
 
+def test_the_shipped_conditional_gan_draws_the_class_it_is_asked_for():
+    generator = pretrained.load("cgan-fashion-mnist")
+    assert (
+        generator.count_params()
+        == pretrained.info("cgan-fashion-mnist")["parameters"]
+    )
+    latent_dim = generator.inputs[0].shape[-1]
+    noise = np.random.default_rng(0).standard_normal((1000, latent_dim))
+    labels = (np.arange(1000) % 10).astype("int32")
+    images = generator.predict([noise.astype("float32"), labels], verbose=0)
+    assert images.shape == (1000, 28, 28, 1)
+    assert images.min() >= -1 and images.max() <= 1
+    # 分类器认出所要求的类别：总体 0.897，衬衫最低 0.48（测量值）/ The
+    # classifier sees the requested class (measured: 0.897 overall, Shirt
+    # lowest at 0.48); a generator that ignores its label scores about 0.1.
+    predicted = metrics.classifier_probabilities(images).argmax(axis=1)
+    assert np.mean(predicted == labels) >= 0.8
+    per_class = [np.mean(predicted[labels == k] == k) for k in range(10)]
+    assert min(per_class) >= 0.3, per_class
+
+
 def test_a_changed_file_or_unknown_name_is_refused(tmp_path):
     record = pretrained.info("dcgan-fashion-mnist")
     data = bytearray((pretrained.ASSETS / record["file"]).read_bytes())

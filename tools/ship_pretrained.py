@@ -7,6 +7,9 @@
     python -m gancourse train ddpm --epochs 3 --out runs/ddpm
     python tools/ship_pretrained.py ddpm-fashion-mnist runs/ddpm \
         --network ema_network --num-images 2000
+    python -m gancourse train cgan --epochs 5 --out runs/cgan
+    python tools/ship_pretrained.py cgan-fashion-mnist runs/cgan \
+        --network generator
     python -m gancourse train bigan --epochs 8 --out runs/bigan
     python tools/ship_pretrained.py bigan-generator-fashion-mnist runs/bigan \
         --network generator
@@ -19,7 +22,8 @@ The record (``gancourse/assets/<stem>.json``) holds the SHA-256 that
 parameter count and the FID, KID x 1000, precision and recall of N = 10,000
 samples against the Fashion-MNIST test set in the shipped classifier's
 feature space (as ``benchmarks/fid_dcgan.py`` computes them; a diffusion
-model's samples come from ``--ddim-steps`` DDIM steps). An encoder is
+model's samples come from ``--ddim-steps`` DDIM steps; a class-conditional
+generator draws every class equally often). An encoder is
 scored by what its run's generator rebuilds from its codes of the N test
 images: the pixel MSE of G(E(x)) and the share of images whose predicted
 class the shipped classifier keeps. The CLI
@@ -67,6 +71,25 @@ class DDIMSampler:
                 )
                 for start in range(0, len(noise), batch_size)
             ]
+        )
+
+
+class ConditionalSampler:
+    """``predict`` of a class-conditional generator: class ``i % 10`` per row.
+
+    Every class gets the same share of the samples (the test set's mix).
+    """
+
+    def __init__(self, generator, num_classes=10):
+        self.generator = generator
+        self.num_classes = num_classes
+
+    def predict(self, noise, batch_size=500, verbose=0):
+        import numpy as np
+
+        labels = np.arange(len(noise), dtype="int32") % self.num_classes
+        return self.generator.predict(
+            [noise, labels], batch_size=batch_size, verbose=verbose
         )
 
 
@@ -126,6 +149,12 @@ def main(argv=None):
             args.run / "generator.keras", safe_mode=True, compile=False
         )
         scores = encoder_scores(generator, partner, args.num_images)
+    elif config["model"] == "cgan":
+        latent_dim = int(generator.inputs[0].shape[-1])
+        scores = Evaluator(args.num_images, latent_dim)(
+            ConditionalSampler(generator)
+        )
+        scores["labels"] = "class i % 10 for sample i (uniform)"
     else:
         latent_dim = int(generator.inputs[0].shape[-1])
         scores = Evaluator(args.num_images, latent_dim)(generator)
