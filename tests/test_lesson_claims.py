@@ -44,6 +44,7 @@ ALLOWED = {
     "11": {
         "1689": "number of the EU AI Act, Regulation (EU) 2024/1689",
         "107": "volume of the California Law Review (citation)",
+        "128": "batch size of the shipped cGAN (its record's config)",
     },
 }
 
