@@ -76,6 +76,7 @@ def add_checker_tests(
     quoted_names=False,
     quotes_errors=False,
     check_hints=False,
+    every_wrong_diagnosed=False,
 ):
     """Add the shared tests for one lesson to a test module's namespace.
 
@@ -103,7 +104,9 @@ def add_checker_tests(
     - ``quotes_errors``: a FAIL line that reports an exception quotes the
       answer's own message, so only its hint is searched for ``forbidden``;
     - ``check_hints``: also test each checker's hint on a stub: no
-      ``forbidden`` match and it names the lesson.
+      ``forbidden`` match and it names the lesson;
+    - ``every_wrong_diagnosed``: ``DIAGNOSES`` names a mistake for every
+      entry of ``WRONG_ANSWERS`` (lessons 09 and 10).
     """
     checkers = namespace["CHECKERS"]
     cases = namespace["CASES"]
@@ -163,6 +166,10 @@ def add_checker_tests(
         _, text = check(checker, wrong[checker][index])
         assert label in text, text
 
+    def test_every_wrong_answer_has_its_diagnosis():
+        named = {(checker, index) for checker, index, _ in diagnoses}
+        assert named == set(_indexed(wrong))
+
     def test_hints_never_print_the_formula():
         # Every FAIL line ends with the checker's hint: check it on a stub.
         def stub(*args):
@@ -193,6 +200,9 @@ def add_checker_tests(
         test_plausible_wrong_answers_fail,
         test_fail_line_names_the_mistake,
         test_hints_never_print_the_formula if check_hints else None,
+        test_every_wrong_answer_has_its_diagnosis
+        if every_wrong_diagnosed
+        else None,
         test_stub_and_non_callables,
         test_checkers_do_not_depend_on_input_mutation,
     ]
