@@ -22,6 +22,12 @@ def _plt():
     return plt
 
 
+def _ticker():
+    import matplotlib.ticker as ticker
+
+    return ticker
+
+
 def image_grid(images, num_cols=None, padding=1):
     """Tile a batch of images in [-1, 1] into one uint8 (H, W, C) array.
 
@@ -138,6 +144,8 @@ def plot_history(history, keys=None, title="Training losses", ax=None):
             marker="o" if len(values) < 30 else None,
         )
     ax.set_xlabel("epoch")
+    # 轮数是整数 / Epochs are whole numbers: no 2.5 on the axis.
+    ax.xaxis.set_major_locator(_ticker().MaxNLocator(integer=True))
     ax.set_ylabel("loss")
     ax.set_title(title)
     ax.legend()

@@ -203,8 +203,8 @@ def setup(seed=42):
     Args:
         seed: int >= 0, the global seed.
 
-    Returns:
-        int: the seed.
+    Returns None, so a notebook cell that ends with ``setup(42)`` prints
+    nothing.
 
     Raises:
         TypeError: if ``seed`` is not an int.
@@ -214,4 +214,3 @@ def setup(seed=42):
     import keras
 
     keras.utils.set_random_seed(seed)
-    return seed

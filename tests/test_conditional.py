@@ -5,6 +5,7 @@ import pytest
 from gancourse import callbacks
 from gancourse import conditional
 from gancourse import data
+from gancourse.models import conditional as models
 from tests import tiny
 
 
@@ -140,3 +141,47 @@ def test_changing_only_the_label_changes_the_image():
     np.testing.assert_array_equal(images, again)
     for a, b in [(0, 1), (0, 2), (1, 2)]:
         assert np.abs(images[a] - images[b]).max() > 1e-4
+
+
+def test_fake_labels_default_reuses_the_real_labels():
+    cgan = tiny.model("conditional")
+    labels = np.array([2, 2, 0, 1], "int32")
+    assert cgan.fake_condition(labels, 4) is labels
+
+
+def test_uniform_fake_labels_are_uniform_whatever_the_data():
+    cgan = tiny.model("conditional", fake_labels="uniform")
+    real = np.zeros(3000, "int32")  # every real label is class 0
+    drawn = np.asarray(cgan.fake_condition(real, 3000))
+    assert drawn.shape == (3000,) and drawn.dtype == np.int32
+    counts = np.bincount(drawn, minlength=tiny.NUM_CLASSES)
+    assert len(counts) == tiny.NUM_CLASSES  # no label out of range
+    # 每类期望 1000，标准差约 26 / Expected 1000 each, std about 26.
+    np.testing.assert_array_less(np.abs(counts - 1000), 130)
+    again = np.asarray(cgan.fake_condition(real, 3000))
+    assert not np.array_equal(drawn, again)  # new labels at every call
+
+
+def test_uniform_fake_labels_train_a_rare_class_more():
+    """G's updates reach a class the data never shows only when uniform."""
+    images = np.random.default_rng(0).uniform(-1, 1, (32, 16, 16, 1))
+    labels = np.zeros(32, "int32")  # classes 1 and 2 are missing
+    dataset = data.make_dataset(images.astype("float32"), labels, 8, seed=0)
+    rows = {}
+    for fake_labels in ("data", "uniform"):
+        cgan = tiny.model("conditional", fake_labels=fake_labels, seed=1)
+        table = cgan.generator.get_layer(models.GENERATOR_EMBEDDING)
+        before = np.asarray(table.embeddings)
+        history = cgan.fit(dataset, epochs=1, verbose=0)
+        assert np.all(np.isfinite(history.history["g_loss"]))
+        moved = np.asarray(table.embeddings) - before
+        rows[fake_labels] = np.abs(moved).sum(axis=1)
+    # 标签 1、2 的嵌入行只有在假样本用到它们时才会被更新 / The
+    # embedding rows of labels 1 and 2 move only if a fake used them.
+    np.testing.assert_array_equal(rows["data"][1:], 0.0)
+    assert np.all(rows["uniform"][1:] > 0)
+
+
+def test_unknown_fake_labels_raise():
+    with pytest.raises(ValueError, match="fake_labels.*Received: 'balanced'"):
+        tiny.model("conditional", fake_labels="balanced")

@@ -57,6 +57,14 @@ def test_plot_history_accepts_dict():
         plotting.plot_history([1, 2])
 
 
+def test_plot_history_epoch_ticks_are_whole_numbers():
+    figure = plotting.plot_history({"d_loss": [1.0, 0.8, 0.7]})
+    figure.canvas.draw()
+    ticks = figure.axes[0].get_xticks()
+    assert len(ticks) >= 2
+    np.testing.assert_array_equal(ticks, np.round(ticks))
+
+
 def test_sample_grid_fixed_noise_and_gif(tmp_path, small_images):
     keras.utils.set_random_seed(0)
     generator = models.make_dcgan_generator(

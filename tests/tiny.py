@@ -53,7 +53,7 @@ POINTS_OPTIONS = dict(units=8)
 MODEL_OPTIONS = {
     "gan": ("d_steps", "ema_decay"),
     "mlp": ("d_steps", "ema_decay"),
-    "conditional": ("d_steps", "ema_decay"),
+    "conditional": ("d_steps", "ema_decay", "fake_labels"),
     "wgangp": ("d_steps", "gp_weight", "ema_decay"),
     "pix2pix": ("lambda_l1",),
     "cyclegan": ("lambda_cycle", "lambda_identity", "pool_size"),

@@ -16,6 +16,9 @@ from gancourse.models.conditional import check_num_classes
 from gancourse.models.conditional import num_classes_of
 from gancourse.training.gan import GAN
 
+# 生成样本标签的两种取法 / How the fakes' labels are chosen.
+FAKE_LABELS = ("data", "uniform")
+
 
 def _as_tensors(inputs, labels):
     return ops.convert_to_tensor(inputs), ops.convert_to_tensor(labels)
@@ -28,8 +31,11 @@ class ConditionalGAN(GAN):
 
     Only the hooks of ``GAN`` change: ``unpack_batch`` returns the
     labels as the condition, and G and D are called with [input, labels].
-    The fake batch of a step uses the real batch's labels, so G learns
-    p(x | y) for the labels the data actually has.
+    By default the fake batch of a step uses the real batch's labels, so
+    G practises each class as often as the data holds it; with
+    ``fake_labels="uniform"`` the fakes' labels are drawn uniformly over
+    the classes instead (rare classes get as many G updates as common
+    ones; D then sees far more fakes than reals of a rare class).
 
     Args:
         generator: keras.Model [z, labels] -> images.
@@ -37,12 +43,15 @@ class ConditionalGAN(GAN):
         num_classes: optional; read from the models' embedding layers when
             None.
         latent_dim, d_steps, seed: as ``GAN``.
+        fake_labels: ``"data"`` (the real batch's labels, the default) or
+            ``"uniform"`` (drawn uniformly from the model's seed
+            generator, new for every D and G step).
         ema_decay, augment, r1_weight: as ``GAN`` (keywords); ``augment``
             transforms the images only, the labels stay as they are.
 
     Raises:
-        ValueError: if a model does not take two inputs or the class
-            counts disagree.
+        ValueError: if a model does not take two inputs, the class
+            counts disagree or ``fake_labels`` is unknown.
 
     Example::
 
@@ -61,8 +70,14 @@ class ConditionalGAN(GAN):
         latent_dim=None,
         d_steps=1,
         seed=None,
+        fake_labels="data",
         **kwargs,
     ):
+        if fake_labels not in FAKE_LABELS:
+            raise ValueError(
+                f"`fake_labels` must be one of {FAKE_LABELS}. "
+                f"Received: {fake_labels!r}"
+            )
         for name, model in (
             ("generator", generator),
             ("discriminator", discriminator),
@@ -96,6 +111,7 @@ class ConditionalGAN(GAN):
             **kwargs,
         )
         self.num_classes = found.pop()
+        self.fake_labels = fake_labels
 
     def call(self, inputs, training=False):
         return self.generator_for(training)(inputs, training=training)
@@ -124,6 +140,21 @@ class ConditionalGAN(GAN):
     def discriminate(self, images, condition, training=True):
         images, condition = _as_tensors(images, condition)
         return self.discriminator([images, condition], training=training)
+
+    def fake_condition(self, condition, batch_size):
+        """The fakes' labels: the real batch's, or uniform draws.
+
+        生成样本的标签：沿用真实批次的标签，或在各类别间均匀抽取。
+        """
+        if self.fake_labels == "data":
+            return condition
+        labels = self.draw_for_replica(
+            lambda n: keras.random.randint(
+                (n,), 0, self.num_classes, seed=self.seed_generator
+            ),
+            batch_size,
+        )
+        return ops.cast(labels, ops.convert_to_tensor(condition).dtype)
 
     def generate(self, num_images=16, labels=None, seed=None):
         """Generate images of the given classes as a NumPy array.

@@ -256,6 +256,13 @@ class GAN(AdversarialModel):
     def discriminate(self, images, condition, training=True):
         return self.discriminator(images, training=training)
 
+    def fake_condition(self, condition, batch_size):
+        """The condition of a step's fake batch (here: the real batch's).
+
+        一个训练步中生成样本所用的条件（默认沿用真实批次的条件）。
+        """
+        return condition
+
     def augment_images(self, images):
         """``augment(images)``, or ``images`` when there is no augment.
 
@@ -277,10 +284,16 @@ class GAN(AdversarialModel):
         images = self.augment_images(images)
         return self.discriminate(images, condition, training=True)
 
-    def discriminator_loss(self, real, fake, condition):
-        """D's loss on one batch: the loss pair on D's logits (+ R1)."""
+    def discriminator_loss(self, real, fake, condition, fake_condition=None):
+        """D's loss on one batch: the loss pair on D's logits (+ R1).
+
+        ``fake_condition`` is the fakes' condition when it differs from
+        the real batch's (see ``fake_condition``).
+        """
+        if fake_condition is None:
+            fake_condition = condition
         real_logits = self.augmented_logits(real, condition)
-        fake_logits = self.augmented_logits(fake, condition)
+        fake_logits = self.augmented_logits(fake, fake_condition)
         loss = self.loss_pair.discriminator(
             real_logits, fake_logits, label_smoothing=self.label_smoothing
         )
@@ -327,16 +340,20 @@ class GAN(AdversarialModel):
         # 1. 更新判别器（生成器固定）/ Update D with G fixed.
         for _ in range(self.d_steps):
             z = self.sample_latent(batch_size)
-            fake = self.generate_fake(z, condition, training=True)
+            fake_condition = self.fake_condition(condition, batch_size)
+            fake = self.generate_fake(z, fake_condition, training=True)
             with tf.GradientTape() as tape:
-                d_loss = self.discriminator_loss(real, fake, condition)
+                d_loss = self.discriminator_loss(
+                    real, fake, condition, fake_condition
+                )
             self.update(self.d_optimizer, self.discriminator, tape, d_loss)
 
         # 2. 更新生成器（判别器固定）/ Update G with D fixed.
         z = self.sample_latent(batch_size)
+        fake_condition = self.fake_condition(condition, batch_size)
         with tf.GradientTape() as tape:
-            fake = self.generate_fake(z, condition, training=True)
-            fake_logits = self.augmented_logits(fake, condition)
+            fake = self.generate_fake(z, fake_condition, training=True)
+            fake_logits = self.augmented_logits(fake, fake_condition)
             g_loss = self.loss_pair.generator(fake_logits)
         self.update(self.g_optimizer, self.generator, tape, g_loss)
         if self.ema_generator is not None:

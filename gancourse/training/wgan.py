@@ -188,10 +188,10 @@ class WGANGP(GAN):
     def metrics(self):
         return super().metrics + [self.gp_tracker]
 
-    def discriminator_loss(self, real, fake, condition):
+    def discriminator_loss(self, real, fake, condition, fake_condition=None):
         real = ops.cast(real, "float32")
         fake = ops.cast(fake, "float32")
-        base = super().discriminator_loss(real, fake, condition)
+        base = super().discriminator_loss(real, fake, condition, fake_condition)
         # 惩罚作用在真假之间的插值点上（有增强时对 D(T(x)) 求导）/ The
         # penalty acts between real and fake (on D(T(x)) with augment).
         penalty = gradient_penalty(

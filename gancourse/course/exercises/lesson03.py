@@ -268,10 +268,10 @@ def check_fake_label_stats(fn):
     classes included), otherwise from the data's label distribution, as
     reusing the real batch's labels does (for a large shuffled data set
     the labels of a batch are, to a very good approximation, independent
-    draws). ``uniform_fraction = 0`` is the lesson's training step, ``1``
-    its open exercise 6. Return a pair of float arrays (K,): the expected
-    number of fakes of each class in one batch, and the probability that a
-    batch holds no fake of that class.
+    draws). ``uniform_fraction = 0`` is the lesson's first training step,
+    ``1`` its ``fake_labels="uniform"`` experiment. Return a pair of float
+    arrays (K,): the expected number of fakes of each class in one batch,
+    and the probability that a batch holds no fake of that class.
     """
     settings = [  # counts, batch size, uniform fraction, note.
         (FASHION_COUNTS, 128, 0.0, "the lesson's data, labels reused"),
