@@ -424,3 +424,92 @@ def test_cyclegan_resumes_from_backup(rng, tmp_path):
     )
     assert history.epoch == [1]
     assert int(resumed.g_optimizer.iterations.numpy()) == 2
+
+
+# -- lesson 06: mask channel, local PatchGAN, decoder dropout ----------------
+def test_make_inpainting_data_mask_channel():
+    plain, original, mask = i2i.make_inpainting_data(
+        "test", num_images=6, return_mask=True
+    )
+    source, again = i2i.make_inpainting_data(
+        "test", num_images=6, mask_channel=True
+    )
+    assert source.shape == (6, 32, 32, 2) and source.dtype == np.float32
+    np.testing.assert_array_equal(source[..., :1], plain)
+    np.testing.assert_array_equal(source[..., 1:], mask)
+    np.testing.assert_array_equal(again, original)
+    # 洞里的 0 与衣服上的灰色相同，掩码通道把两者分开 / The hole's 0 equals
+    # grey garment pixels; only the mask channel tells them apart.
+    assert set(np.unique(source[..., 1])) == {0.0, 1.0}
+
+
+@pytest.mark.parametrize("num_downsamples,far", [(1, 11), (2, None)])
+def test_patchgan_corner_logit_field_on_32x32(rng, num_downsamples, far):
+    # n = 1: the corner logit sees rows/cols up to 10 only (a 16x16 field);
+    # n = 2: its 34x34 field reaches pixel 22, so it is nearly global.
+    model = i2i.make_patchgan_discriminator(
+        (32, 32, 1), base_filters=2, num_downsamples=num_downsamples, norm=None
+    )
+    images = rng.uniform(-1, 1, (1, 32, 32, 1)).astype("float32")
+    before = np.asarray(model(images))[0, 0, 0]
+    if far is not None:
+        changed = images.copy()
+        changed[:, far:, far:] = 0.5
+        np.testing.assert_allclose(np.asarray(model(changed))[0, 0, 0], before)
+        changed = images.copy()
+        changed[:, far - 1, far - 1] += 0.5
+        assert not np.allclose(np.asarray(model(changed))[0, 0, 0], before)
+    else:
+        changed = images.copy()
+        changed[:, 22, 22] += 0.5
+        assert not np.allclose(np.asarray(model(changed))[0, 0, 0], before)
+
+
+def test_pix2pix_with_mask_channel_source_trains(rng):
+    generator = i2i.make_unet_generator(
+        (8, 8, 2), output_channels=1, base_filters=4, num_downsamples=2
+    )
+    discriminator = i2i.make_patchgan_discriminator(
+        (8, 8, 2), target_shape=(8, 8, 1), base_filters=4, num_downsamples=1
+    )
+    model = i2i.Pix2Pix(generator, discriminator)
+    model.compile(_adam(), _adam(), run_eagerly=True)
+    source = rng.uniform(-1, 1, (4, 8, 8, 2)).astype("float32")
+    target = rng.uniform(-1, 1, (4, 8, 8, 1)).astype("float32")
+    logs = model.train_on_batch(source, target, return_dict=True)
+    assert all(np.isfinite(value) for value in logs.values())
+    assert tuple(discriminator.output_shape) == (None, 4, 4, 1)
+
+
+def test_unet_decoder_dropout(rng):
+    def dropouts(model):
+        return [
+            layer
+            for layer in model.layers
+            if isinstance(layer, keras.layers.Dropout)
+        ]
+
+    plain = i2i.make_unet_generator((32, 32, 1), base_filters=4)
+    assert dropouts(plain) == []
+    # 最深的三个解码块 / The three deepest decoder blocks (of 4 here).
+    model = i2i.make_unet_generator(
+        (32, 32, 1), base_filters=4, num_downsamples=5, dropout=0.5
+    )
+    assert [layer.rate for layer in dropouts(model)] == [0.5] * 3
+    assert (
+        plain.count_params()
+        == i2i.make_unet_generator(
+            (32, 32, 1), base_filters=4, dropout=0.5
+        ).count_params()
+    )
+    images = rng.uniform(-1, 1, (2, 32, 32, 1)).astype("float32")
+    np.testing.assert_allclose(
+        np.asarray(model(images)), np.asarray(model(images))
+    )
+    assert not np.allclose(
+        np.asarray(model(images, training=True)),
+        np.asarray(model(images, training=True)),
+    )
+    for bad in (-0.1, 1.0):
+        with pytest.raises(ValueError, match="Received: dropout"):
+            i2i.make_unet_generator((32, 32, 1), dropout=bad)

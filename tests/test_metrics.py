@@ -481,3 +481,75 @@ def test_image_quality_matches_numpy_psnr(rng):
     assert 0 < scores["ssim"] < 1
     with pytest.raises(ValueError, match="Received"):
         metrics.image_quality(target, target[:, :8])
+
+
+def _reference_band_power(images, cutoff):
+    # 显式 DFT 矩阵与余弦窗公式 / An explicit DFT matrix and the Hann
+    # formula, independent of np.fft and np.hanning.
+    _, height, width, _ = images.shape
+
+    def dft(n):
+        k = np.arange(n)
+        return np.exp(-2j * np.pi * np.outer(k, k) / n)
+
+    def hann(n):
+        return 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / (n - 1))
+
+    def frequencies(n):
+        k = np.arange(n)
+        return np.minimum(k, n - k) / n
+
+    window = np.outer(hann(height), hann(width))
+    band = (
+        np.maximum(frequencies(height)[:, None], frequencies(width)[None, :])
+        > cutoff
+    )
+    total = 0.0
+    for image in images:
+        for channel in np.moveaxis(image, -1, 0):
+            centred = (channel - channel.mean()) * window
+            spectrum = dft(height) @ centred @ dft(width).T
+            total += float((np.abs(spectrum) ** 2)[band].sum())
+    return total
+
+
+@pytest.mark.parametrize("cutoff", [0.125, 0.25, 0.4])
+def test_high_frequency_ratio_matches_numpy_reference(rng, cutoff):
+    target = rng.uniform(-1, 1, (3, 16, 12, 2))
+    predicted = rng.uniform(-1, 1, (3, 16, 12, 2)) * 0.3
+    expected = _reference_band_power(predicted, cutoff) / _reference_band_power(
+        target, cutoff
+    )
+    assert metrics.high_frequency_ratio(
+        predicted, target, cutoff
+    ) == pytest.approx(expected, rel=1e-9)
+    assert quality.high_frequency_ratio(target, target, cutoff) == 1.0
+
+
+def test_high_frequency_ratio_sees_blur_noise_and_amplitude(rng):
+    from gancourse.data import paired
+
+    rows = np.arange(32)[None, :, None, None]
+    fine = np.cos(2 * np.pi * 0.3 * rows) * np.ones((2, 32, 32, 1))
+    # 功率与振幅的平方成正比 / Power scales with the squared amplitude.
+    assert metrics.high_frequency_ratio(0.5 * fine, fine) == pytest.approx(0.25)
+    coarse = np.cos(2 * np.pi * rows / 32) * np.ones((2, 32, 32, 1))
+    assert metrics.high_frequency_ratio(coarse, fine) < 1e-3
+    images = np.clip(rng.normal(0, 0.5, (4, 32, 32, 3)), -1, 1)
+    blurred = paired.degrade(images, scale=4)
+    assert metrics.high_frequency_ratio(blurred, images, 0.125) < 0.2
+    noisy = images + rng.normal(0, 0.3, images.shape)
+    assert metrics.high_frequency_ratio(noisy, images, 0.125) > 1.1
+
+
+def test_high_frequency_ratio_rejects_bad_input(rng):
+    images = rng.uniform(-1, 1, (2, 8, 8, 1))
+    with pytest.raises(ValueError, match="Received"):
+        metrics.high_frequency_ratio(images, images[:, :4])
+    with pytest.raises(ValueError, match="Received"):
+        metrics.high_frequency_ratio(images[0], images[0])
+    for cutoff in (0.0, 0.5, -1):
+        with pytest.raises(ValueError, match="Received: cutoff"):
+            metrics.high_frequency_ratio(images, images, cutoff)
+    with pytest.raises(ValueError, match="no power"):
+        metrics.high_frequency_ratio(images, np.zeros_like(images))

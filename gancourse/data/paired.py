@@ -73,6 +73,7 @@ def make_inpainting_data(
     pad_to=32,
     seed=0,
     return_mask=False,
+    mask_channel=False,
 ):
     """Fashion-MNIST inpainting pairs: (masked, original) in [-1, 1].
 
@@ -80,7 +81,10 @@ def make_inpainting_data(
 
     The hole is cut from the 28x28 garment, then both images are padded to
     ``pad_to`` (32 = divisible by 2**3 for a 3-level U-Net); ``pad_to=None``
-    keeps 28x28 (use ``num_downsamples=2``).
+    keeps 28x28 (use ``num_downsamples=2``). The hole is filled with 0 (mid
+    grey), a value garments also contain; ``mask_channel=True`` therefore
+    appends the mask as a second source channel (1 = hole, 0 = known), so
+    the network is told which pixels to fill.
 
     Args:
         split: "train" or "test".
@@ -89,10 +93,13 @@ def make_inpainting_data(
         pad_to: final size, or None.
         seed: int seed of the hole positions.
         return_mask: also return the (N, s, s, 1) hole mask (1 = hole).
+        mask_channel: make the source (N, s, s, 2): the masked image, then
+            the mask.
 
     Returns:
-        (masked, original) two (N, s, s, 1) float32 arrays, or
-        (masked, original, mask) with ``return_mask=True``.
+        (masked, original) float32 arrays of shape (N, s, s, 1) (masked:
+        (N, s, s, 2) with ``mask_channel=True``), or (masked, original,
+        mask) with ``return_mask=True``.
     """
     images, _ = load_fashion_mnist(split)
     if num_images is not None:
@@ -103,6 +110,8 @@ def make_inpainting_data(
         masked = course_images.pad_images(masked, pad_to)
         images = course_images.pad_images(images, pad_to)
         mask = course_images.pad_images(mask, pad_to, value=0.0)
+    if mask_channel:
+        masked = np.concatenate([masked, mask], axis=-1)
     if return_mask:
         return masked, images.astype("float32"), mask
     return masked, images.astype("float32")

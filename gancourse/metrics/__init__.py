@@ -11,7 +11,8 @@
 - ``callback``: ``FIDCallback``, the FID logged during ``fit``, and
   ``DiscriminatorMonitor``, D's accuracy on training reals, held-out reals
   and fakes during ``fit``;
-- ``quality``: ``image_quality`` (PSNR and SSIM of paired outputs);
+- ``quality``: ``image_quality`` (PSNR and SSIM of paired outputs) and
+  ``high_frequency_ratio`` (how much fine detail outputs hold);
 - ``modes``: mode coverage on the 2-D ring of lessons 01 and 04.
 
 Numbers computed with different extractors, image sizes or sample sizes are
@@ -46,6 +47,7 @@ from gancourse.metrics.encoders import make_fashion_mnist_classifier
 from gancourse.metrics.encoders import make_feature_encoder
 from gancourse.metrics.modes import ring_mode_coverage
 from gancourse.metrics.modes import ring_mode_shares
+from gancourse.metrics.quality import high_frequency_ratio
 from gancourse.metrics.quality import image_quality
 
 __all__ = [
@@ -66,6 +68,7 @@ __all__ = [
     "frechet_distance",
     "frechet_distance_from_statistics",
     "gaussian_statistics",
+    "high_frequency_ratio",
     "image_kid",
     "image_quality",
     "inception_score",

@@ -48,7 +48,10 @@ def make_patchgan_discriminator(
     at i = 0); x = LeakyReLU(norm(Conv2D(f * 2**n, 4, stride 1)(x)));
     logits = Conv2D(1, 4, stride 1)(x). Each logit sees a
     ``patchgan_receptive_field(n)`` square of the input, so D judges local
-    texture and leaves global structure to the L1/cycle loss.
+    texture and leaves global structure to the L1/cycle loss, provided that
+    square is well below the image size: on 32x32 images ``n=2`` sees
+    34x34 (a global D in effect), so lesson 06 passes ``n=1`` (16x16). The
+    default stays 2 for the callers that rely on it.
 
     Args:
         input_shape: (height, width, channels) of the (source) image; height

@@ -19,6 +19,7 @@ def make_unet_generator(
     norm="batch",
     residual=False,
     name="unet_generator",
+    dropout=0.0,
 ):
     """The pix2pix U-Net generator: encoder-decoder with skip connections.
 
@@ -36,7 +37,9 @@ def make_unet_generator(
     https://arxiv.org/abs/1511.04587): output = clip(source + tanh(...),
     -1, 1), still in [-1, 1]; the last kernel starts at zero, so training
     starts from the identity, which suits super-resolution where the input
-    is already almost right.
+    is already almost right. ``dropout`` > 0 adds ``Dropout(dropout)`` after
+    the norm of the (up to) three deepest decoder blocks, pix2pix's source
+    of noise (0.5 in the paper); Keras applies it in training only.
 
     Args:
         image_shape: (height, width, channels) of the source image; height
@@ -49,6 +52,8 @@ def make_unet_generator(
         residual: add the source to the output (needs ``output_channels``
             equal to the input channels).
         name: model name.
+        dropout: dropout rate of the deepest decoder blocks, in [0, 1);
+            0 (the default) adds no layer.
 
     Returns:
         keras.Model mapping (batch, h, w, c) to (batch, h, w,
@@ -62,6 +67,10 @@ def make_unet_generator(
     channels = shape[-1] if output_channels is None else output_channels
     channels = runtime.check_int("output_channels", channels, minimum=1)
     course_layers.check_norm(norm)
+    if not 0.0 <= float(dropout) < 1.0:
+        raise ValueError(
+            f"`dropout` must be in [0, 1). Received: dropout={dropout!r}"
+        )
     if residual and channels != shape[-1]:
         raise ValueError(
             "`residual=True` needs as many output channels as input channels "
@@ -78,11 +87,13 @@ def make_unet_generator(
         x = layers.LeakyReLU(0.2)(x)
         skips.append(x)
     # 瓶颈之后逐级上采样并拼接对应的编码器特征 / Decode, joining each skip.
-    for index in reversed(range(num_downsamples - 1)):
+    for depth, index in enumerate(reversed(range(num_downsamples - 1))):
         filters = min(base_filters * 2**index, 8 * base_filters)
         x = layers.Conv2DTranspose(filters, 4, strides=2, padding="same")(x)
         if norm:
             x = course_layers.normalization(norm)(x)
+        if dropout and depth < 3:
+            x = layers.Dropout(float(dropout))(x)
         x = layers.ReLU()(x)
         x = layers.Concatenate()([x, skips[index]])
     outputs = layers.Conv2DTranspose(

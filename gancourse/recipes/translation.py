@@ -8,7 +8,7 @@ from gancourse.recipes.common import adam
 from gancourse.recipes.common import check_batch
 
 
-def _pix2pix(args, out, shape, sources, targets, test, residual, what):
+def _pix2pix(args, out, sources, targets, test, residual, what):
     from gancourse import data
     from gancourse import grids
     from gancourse import models
@@ -16,24 +16,54 @@ def _pix2pix(args, out, shape, sources, targets, test, residual, what):
 
     check_batch(args, len(sources))
     generator = models.make_unet_generator(
-        shape,
+        sources.shape[1:],
+        output_channels=targets.shape[-1],
         base_filters=args.base_filters,
         num_downsamples=3,
         residual=residual,
     )
+    # 一次下采样：每个 logit 看 16x16，是真正的局部判别器（第 06 课）。
+    # One downsampling: each logit sees 16x16, a truly local D (lesson 06).
     discriminator = models.make_patchgan_discriminator(
-        shape,
-        target_shape=shape,
+        sources.shape[1:],
+        target_shape=targets.shape[1:],
         base_filters=args.base_filters,
-        num_downsamples=2,
+        num_downsamples=1,
     )
     model = training.Pix2Pix(generator, discriminator, lambda_l1=args.lambda_l1)
     model.compile(adam(args), adam(args), jit_compile=args.jit)
     dataset = data.make_dataset(
         sources, targets, batch_size=args.batch_size, seed=args.seed
     )
-    grid = grids.TranslationGrid(*test, out_dir=out / "samples")
+    if test[0].shape[-1] == 2:
+        grid = _inpainting_grid(*test, out_dir=out / "samples")
+    else:
+        grid = grids.TranslationGrid(*test, out_dir=out / "samples")
     return Run(model, dataset, grid, f"pix2pix {what}: {len(sources)} pairs")
+
+
+def _inpainting_grid(sources, targets, out_dir):
+    """Sample grid of a generator whose sources carry the mask channel.
+
+    修复样本网格：源图带掩码通道，网格只画图像通道。
+
+    Rows: the masked images (channel 0), the completions, the targets.
+    """
+    import keras
+    import numpy as np
+
+    from gancourse import grids
+
+    class InpaintingGrid(grids.TranslationGrid):
+        def sample(self):
+            network = self.explicit_generator or self.model
+            outputs = network(self.network_inputs, training=False)
+            outputs = keras.ops.convert_to_numpy(outputs)
+            return np.concatenate([self.noise, outputs, self.targets])
+
+    grid = InpaintingGrid(sources[..., :1], targets, out_dir=out_dir)
+    grid.network_inputs = np.asarray(sources, "float32")
+    return grid
 
 
 def build_inpainting(args, out):
@@ -44,14 +74,18 @@ def build_inpainting(args, out):
         num_images=args.max_images,
         hole_size=args.hole_size,
         seed=args.seed,
+        mask_channel=True,
     )
     test = data.make_inpainting_data(
-        "test", num_images=8, hole_size=args.hole_size, seed=1
+        "test",
+        num_images=8,
+        hole_size=args.hole_size,
+        seed=1,
+        mask_channel=True,
     )
     return _pix2pix(
         args,
         out,
-        masked.shape[1:],
         masked,
         original,
         test,
@@ -72,7 +106,6 @@ def build_super_resolution(args, out):
     return _pix2pix(
         args,
         out,
-        low.shape[1:],
         low,
         high,
         test,

@@ -337,11 +337,11 @@ def check_receptive_field(fn):
     pixels, between the fields of two neighbouring output units. Padding
     changes neither. An empty stack gives (1, 1).
     """
-    patchgan = [(4, 2), (4, 2), (4, 1), (4, 1)]  # The lesson's D (n = 2).
+    patchgan = [(4, 2), (4, 2), (4, 1), (4, 1)]  # Two downsamplings.
     mixed = [(7, 2), (3, 2, 1), (3, 1, 2), (5, 1)]
     numpy_ints = tuple(tuple(np.int64(v) for v in layer) for layer in mixed)
     settings = [
-        (patchgan, "the lesson's PatchGAN, num_downsamples=2"),
+        (patchgan, "a PatchGAN with num_downsamples=2"),
         ([(4, 2)] * 3 + [(4, 1)] * 2, "pix2pix's PatchGAN, 3 downsamplings"),
         ([(4, 2), (4, 1), (4, 1)], "a PatchGAN with one downsampling"),
         (
