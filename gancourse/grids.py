@@ -142,14 +142,17 @@ class TranslationGrid(SampleGrid):
     accept it wherever they accept a ``SampleGrid``.
 
     Args:
-        sources: (N, H, W, C) images in [-1, 1].
+        sources: (N, H, W, C) images in [-1, 1]. Sources with more
+            channels than the translations (e.g. an inpainting image plus
+            its mask channel) are drawn with their first channels only.
         targets: optional (N, H', W', C') images in [-1, 1] (same size as
             the translations).
         out_dir: optional folder; each grid is saved as ``epoch_NNN.png``.
     """
 
     def __init__(self, sources, targets=None, out_dir=None, **kwargs):
-        sources = np.asarray(check_images(sources, "sources"), "float32")
+        sources = check_images(sources, "sources", channels=None)
+        sources = np.asarray(sources, "float32")
         super().__init__(
             num_images=len(sources),
             out_dir=out_dir,
@@ -174,7 +177,12 @@ class TranslationGrid(SampleGrid):
         network = self.explicit_generator or self.model
         outputs = network(self.noise, training=False)
         outputs = keras.ops.convert_to_numpy(outputs)
-        rows = [self.noise, outputs]
+        shown = self.noise
+        if shown.shape[1:3] == outputs.shape[1:3]:
+            # 额外的输入通道（如掩码）不画 / Extra input channels (a mask)
+            # are not drawn.
+            shown = shown[..., : outputs.shape[-1]]
+        rows = [shown, outputs]
         if self.targets is not None:
             rows.append(self.targets)
         if any(row.shape[1:] != outputs.shape[1:] for row in rows):

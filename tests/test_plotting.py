@@ -155,3 +155,21 @@ def test_save_image_never_leaves_a_truncated_file(tmp_path, monkeypatch):
     with Image.open(path) as image:
         assert np.array_equal(np.asarray(image), first[..., 0])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["epoch_001.png"]
+
+
+def test_translation_grid_draws_only_the_image_channels_of_its_sources():
+    """An inpainting source = image + mask channel; the grid shows the image."""
+    rng = np.random.default_rng(0)
+    image = rng.uniform(-1, 1, (3, 8, 8, 1)).astype("float32")
+    mask = (rng.uniform(size=(3, 8, 8, 1)) > 0.5).astype("float32")
+    sources = np.concatenate([image, mask], axis=-1)
+    inputs = keras.Input((8, 8, 2))
+    network = keras.Model(inputs, keras.layers.Conv2D(1, 1)(inputs))
+    grid = callbacks.TranslationGrid(sources, targets=image)
+    grid.set_model(network)
+    rows = grid.sample()
+    assert rows.shape == (9, 8, 8, 1)
+    np.testing.assert_array_equal(rows[:3], image)  # sources, image channel
+    np.testing.assert_array_equal(rows[6:], image)  # targets
+    expected = np.asarray(network(sources, training=False))
+    np.testing.assert_allclose(rows[3:6], expected, rtol=1e-6)

@@ -35,35 +35,8 @@ def _pix2pix(args, out, sources, targets, test, residual, what):
     dataset = data.make_dataset(
         sources, targets, batch_size=args.batch_size, seed=args.seed
     )
-    if test[0].shape[-1] == 2:
-        grid = _inpainting_grid(*test, out_dir=out / "samples")
-    else:
-        grid = grids.TranslationGrid(*test, out_dir=out / "samples")
+    grid = grids.TranslationGrid(*test, out_dir=out / "samples")
     return Run(model, dataset, grid, f"pix2pix {what}: {len(sources)} pairs")
-
-
-def _inpainting_grid(sources, targets, out_dir):
-    """Sample grid of a generator whose sources carry the mask channel.
-
-    修复样本网格：源图带掩码通道，网格只画图像通道。
-
-    Rows: the masked images (channel 0), the completions, the targets.
-    """
-    import keras
-    import numpy as np
-
-    from gancourse import grids
-
-    class InpaintingGrid(grids.TranslationGrid):
-        def sample(self):
-            network = self.explicit_generator or self.model
-            outputs = network(self.network_inputs, training=False)
-            outputs = keras.ops.convert_to_numpy(outputs)
-            return np.concatenate([self.noise, outputs, self.targets])
-
-    grid = InpaintingGrid(sources[..., :1], targets, out_dir=out_dir)
-    grid.network_inputs = np.asarray(sources, "float32")
-    return grid
 
 
 def build_inpainting(args, out):
