@@ -14,7 +14,8 @@ Stored results of longer experiments (no weights) come from ``results``.
 
 >>> sorted(available())  # doctest: +NORMALIZE_WHITESPACE
 ['bigan-encoder-fashion-mnist', 'bigan-generator-fashion-mnist',
- 'cgan-fashion-mnist', 'dcgan-fashion-mnist', 'ddpm-fashion-mnist']
+ 'cgan-fashion-mnist', 'cyclegan-sneaker-ankle-boot', 'dcgan-fashion-mnist',
+ 'ddpm-fashion-mnist']
 """
 
 import json
@@ -28,6 +29,7 @@ CHECKPOINTS = {
     "bigan-generator-fashion-mnist": "bigan_generator_fashion_mnist",
     "bigan-encoder-fashion-mnist": "bigan_encoder_fashion_mnist",
     "cgan-fashion-mnist": "cgan_fashion_mnist",
+    "cyclegan-sneaker-ankle-boot": "cyclegan_sneaker_ankle_boot",
 }
 # 实验结果（不是权重）：名字 -> 资产文件名 / Stored results of experiments
 # too long for a lesson (no weights): name -> asset file stem.
@@ -95,7 +97,10 @@ def load(name, path=None):
         keras.Model: a GAN generator maps (batch, latent_dim) noise to
         images in [-1, 1]; the BiGAN encoder maps images to codes; a
         diffusion network maps ``[x_t, t]`` to the
-        predicted noise (wrap it in ``gancourse.training.DDPM`` to sample).
+        predicted noise (wrap it in ``gancourse.training.DDPM`` to sample);
+        the CycleGAN is one model holding both generators:
+        ``get_layer("G_x_to_y")`` is G (sneaker to ankle boot) and
+        ``get_layer("F_y_to_x")`` is F.
 
     Raises:
         ValueError: for an unknown name, or a file whose SHA-256 differs

@@ -9,6 +9,10 @@ from gancourse import metrics
 from gancourse import pretrained
 
 BUDGET_BYTES = 30 * 1024 * 1024  # 全部随包权重的上限 / all shipped weights
+# CycleGAN：翻译使目标类别比例至少增加这么多（实测 0.928 与 0.844）
+# CycleGAN: translating raises the target-class share at least this much
+# (measured: 0.928 for G, 0.844 for F; an identity generator gains 0).
+SHARE_GAIN = 0.5
 
 
 def test_every_record_matches_its_file_and_the_budget():
@@ -23,6 +27,20 @@ def test_every_record_matches_its_file_and_the_budget():
         assert record["command"].startswith("python -m gancourse train ")
         assert record["train_seconds"] > 0 and record["epochs"] >= 1
         evaluation = record["evaluation"]
+        if record["network"] == "generators":
+            # CycleGAN：每个方向用 500 张留出的测试图像（每类只有 1,000 张）
+            # A CycleGAN: 500 held-out test images per direction (each
+            # class has only 1,000 test images, split in halves).
+            assert evaluation["num_images"] == 500
+            for direction in ("x_to_y", "y_to_x"):
+                scores = evaluation[direction]
+                assert set(scores["target_share"]) == set(
+                    scores["fid_to_target"]
+                )
+                assert all(0 <= v <= 1 for v in scores["target_share"].values())
+                assert all(v >= 0 for v in scores["fid_to_target"].values())
+                assert 0 < scores["cycle_l1"] < 2
+            continue
         # 扩散模型采样慢：2,000 张 / A diffusion model samples slowly: 2,000.
         assert evaluation["num_images"] >= 2_000
         if record["network"] == "encoder":
@@ -156,3 +174,42 @@ def test_the_stored_small_data_ablation_is_complete():
             assert scores["fid"] > 0 and scores["kid_std_x1000"] > 0
     with pytest.raises(ValueError, match=r"one of \['small-data-ablation'\]"):
         pretrained.results("small-data")
+
+
+def test_the_shipped_cyclegan_translates_as_recorded():
+    from gancourse import data
+
+    record = pretrained.info("cyclegan-sneaker-ankle-boot")
+    pair = pretrained.load("cyclegan-sneaker-ankle-boot")
+    assert pair.count_params() == record["parameters"]
+    generators = pair.get_layer("G_x_to_y"), pair.get_layer("F_y_to_x")
+    config, evaluation = record["config"], record["evaluation"]
+    test_x, test_y = data.make_unpaired_domains(
+        config["class_x"], config["class_y"], split="test"
+    )
+    count = evaluation["num_images"]
+    for direction, forward, sources, target_class in (
+        ("x_to_y", 0, test_x, config["class_y"]),
+        ("y_to_x", 1, test_y, config["class_x"]),
+    ):
+        # 第二半的测试图像，与记录相同 / The second half of the test
+        # images, as in the record.
+        source = sources[len(sources) // 2 :][:count]
+        translated = generators[forward].predict(source, verbose=0)
+        cycled = generators[1 - forward].predict(translated, verbose=0)
+        assert translated.shape == source.shape
+        assert np.abs(translated).max() <= 1
+        predicted = metrics.classifier_probabilities(translated).argmax(axis=1)
+        share = float(np.mean(predicted == target_class))
+        scores = evaluation[direction]
+        # 同样的图像和权重：与记录一致 / Same images, same weights: the
+        # recorded numbers come back.
+        assert abs(share - scores["target_share"]["translated"]) <= 0.01
+        cycle = float(np.mean(np.abs(cycled - source)))
+        assert abs(cycle - scores["cycle_l1"]) < 1e-3, cycle
+        # 翻译确实换了类别：远高于未翻译的源图像 / The translations change
+        # the class: far above the untranslated sources (an identity or
+        # blank generator fails).
+        assert share >= scores["target_share"]["source"] + SHARE_GAIN, share
+        fid = scores["fid_to_target"]
+        assert fid["translated"] < fid["source"], fid

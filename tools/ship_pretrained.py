@@ -15,6 +15,11 @@
         --network generator
     python tools/ship_pretrained.py bigan-encoder-fashion-mnist runs/bigan \
         --network encoder
+    python -m gancourse train cyclegan --epochs 60 --time-limit 2400 \
+        --out runs/cyclegan
+    python tools/ship_pretrained.py cyclegan-sneaker-ankle-boot \
+        runs/cyclegan --network generators --num-images 500 \
+        --snapshots SNAPSHOT_DIR
 
 The record (``gancourse/assets/<stem>.json``) holds the SHA-256 that
 ``gancourse.pretrained.load`` checks, the run's ``config.json`` and
@@ -26,10 +31,20 @@ model's samples come from ``--ddim-steps`` DDIM steps; a class-conditional
 generator draws every class equally often). An encoder is
 scored by what its run's generator rebuilds from its codes of the N test
 images: the pixel MSE of G(E(x)) and the share of images whose predicted
-class the shipped classifier keeps. The CLI
-trains deterministically on a CPU, so the command reproduces the weights;
-the file's bytes (and hash) differ, because a ``.keras`` file records its
-save date.
+class the shipped classifier keeps. A CycleGAN ships both generators in
+one file (a two-input model whose layers ``G_x_to_y`` and ``F_y_to_x`` are
+G and F) and is scored per direction on held-out test images: the share of
+translations the shipped classifier assigns to the target class, the FID to
+real target images (N per side), the same two numbers for the untranslated
+sources and for other real target images (the baselines), and the cycle L1
+error. ``--snapshots DIR`` also scores the generators of earlier epochs:
+``DIR`` holds ``ckpt-N`` files copied from the run's ``checkpoints/`` while
+it trained (the CLI keeps only the last three). The CLI trains
+deterministically on a CPU, so the command reproduces the weights; the
+file's bytes (and hash) differ, because a ``.keras`` file records its save
+date. A run stopped by ``--time-limit`` is the exception: where it stops
+depends on the machine's speed, so its record holds the epochs it started
+and the steps it trained.
 """
 
 import argparse
@@ -47,6 +62,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from quality_per_time import Evaluator  # noqa: E402
 from quality_per_time import cpu_flags  # noqa: E402
+
+FEATURES = {
+    "encoder": "shipped Fashion-MNIST classifier, on the test set",
+    "generators": "shipped Fashion-MNIST classifier, held-out test images "
+    "of each domain (see translation_scores)",
+}
 
 
 class DDIMSampler:
@@ -113,6 +134,108 @@ def encoder_scores(encoder, generator, num_images):
     }
 
 
+def translation_scores(generator_g, generator_f, class_x, class_y, num_images):
+    """Both directions of a CycleGAN, measured on held-out test images.
+
+    For X -> Y (with G; Y -> X with F and the roles swapped) the test images
+    of each domain are split in halves: ``num_images`` target images of the
+    first half are the FID reference; ``num_images`` sources of the second
+    half are translated; ``num_images`` targets of the second half are the
+    real-vs-real baseline. Each of real targets, untranslated sources and
+    translations gets the share the shipped classifier assigns to the
+    target class and its FID to the reference; the translations also get
+    the cycle L1 error mean(|F(G(x)) - x|).
+    """
+    import numpy as np
+
+    from gancourse import data
+    from gancourse import metrics
+
+    test_x, test_y = data.make_unpaired_domains(class_x, class_y, split="test")
+    scores = {}
+    for name, first, second, sources, targets, target_class in (
+        ("x_to_y", generator_g, generator_f, test_x, test_y, class_y),
+        ("y_to_x", generator_f, generator_g, test_y, test_x, class_x),
+    ):
+        half = min(len(sources), len(targets)) // 2
+        count = min(num_images, half)
+        reference = targets[:count]
+        source = sources[half : half + count]
+        translated = first.predict(source, batch_size=500, verbose=0)
+        cycled = second.predict(translated, batch_size=500, verbose=0)
+        groups = {
+            "real_target": targets[half : half + count],
+            "source": source,
+            "translated": translated,
+        }
+        predicted = {
+            group: metrics.classifier_probabilities(images).argmax(-1)
+            for group, images in groups.items()
+        }
+        scores[name] = {
+            "target_class": int(target_class),
+            "target_share": {
+                group: float(np.mean(classes == target_class))
+                for group, classes in predicted.items()
+            },
+            "fid_to_target": {
+                group: float(metrics.fid(reference, images))
+                for group, images in groups.items()
+            },
+            "cycle_l1": float(np.mean(np.abs(cycled - source))),
+        }
+    scores["num_images"] = count
+    return scores
+
+
+def snapshot_scores(pair, config, directory, num_images):
+    """``translation_scores`` of the generators saved at earlier epochs.
+
+    ``directory`` holds ``ckpt-N.index``/``.data`` files of the run's
+    ``TrainingCheckpoint``; only the generators are read from them.
+    """
+    import keras
+    import tensorflow as tf
+
+    scores = {}
+    for index in sorted(directory.glob("ckpt-*.index")):
+        epoch = int(index.stem.split("-")[1])
+        generator_g, generator_f = (
+            keras.models.clone_model(pair.get_layer(name))
+            for name in ("G_x_to_y", "F_y_to_x")
+        )
+        status = tf.train.Checkpoint(
+            generator_g=generator_g, generator_f=generator_f
+        ).read(str(index.with_suffix("")))
+        status.expect_partial().assert_existing_objects_matched()
+        scores[str(epoch)] = translation_scores(
+            generator_g,
+            generator_f,
+            config["class_x"],
+            config["class_y"],
+            num_images,
+        )
+    return scores
+
+
+def cyclegan_pair(run):
+    """G and F of a CycleGAN run as one two-input model (one file)."""
+    import keras
+
+    generators = [
+        keras.saving.load_model(
+            run / f"{name}.keras", safe_mode=True, compile=False
+        )
+        for name in ("generator_g", "generator_f")
+    ]
+    inputs = [
+        keras.Input(network.input_shape[1:], name=name)
+        for network, name in zip(generators, ("x", "y"))
+    ]
+    outputs = [network(x) for network, x in zip(generators, inputs)]
+    return keras.Model(inputs, outputs, name="cyclegan_generators")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("name", help="a key of pretrained.CHECKPOINTS")
@@ -122,6 +245,12 @@ def main(argv=None):
     parser.add_argument("--ddim-steps", type=int, default=50)
     parser.add_argument(
         "--note", default=None, help="e.g. what else ran on the machine"
+    )
+    parser.add_argument(
+        "--snapshots",
+        type=Path,
+        default=None,
+        help="CycleGAN: folder of ckpt-N files copied during training",
     )
     args = parser.parse_args(argv)
 
@@ -133,13 +262,27 @@ def main(argv=None):
     from gancourse.metrics.encoders import file_sha256
 
     stem = pretrained.CHECKPOINTS[args.name]
-    source = args.run / f"{args.network}.keras"
     target = pretrained.ASSETS / f"{stem}.keras"
-    shutil.copyfile(source, target)
+    config = json.loads((args.run / "config.json").read_text())
+    if config["model"] == "cyclegan":
+        cyclegan_pair(args.run).save(target)
+    else:
+        shutil.copyfile(args.run / f"{args.network}.keras", target)
     runtime.setup(0)
     generator = keras.saving.load_model(target, safe_mode=True, compile=False)
-    config = json.loads((args.run / "config.json").read_text())
-    if config["model"] == "ddpm":
+    if config["model"] == "cyclegan":
+        scores = translation_scores(
+            generator.get_layer("G_x_to_y"),
+            generator.get_layer("F_y_to_x"),
+            config["class_x"],
+            config["class_y"],
+            args.num_images,
+        )
+        if args.snapshots is not None:
+            scores["by_epoch"] = snapshot_scores(
+                generator, config, args.snapshots, args.num_images
+            )
+    elif config["model"] == "ddpm":
         scores = Evaluator(args.num_images, 1)(
             DDIMSampler(generator, config, args.ddim_steps)
         )
@@ -159,26 +302,41 @@ def main(argv=None):
         latent_dim = int(generator.inputs[0].shape[-1])
         scores = Evaluator(args.num_images, latent_dim)(generator)
     summary = json.loads((args.run / "summary.json").read_text())
+    command = (
+        f"python -m gancourse train {config['model']} "
+        f"--epochs {summary['epochs']}"
+    )
+    epochs = summary["epochs"]
+    if config.get("time_limit") is not None:
+        # 按时间停止：记录实际开始的轮数和步数 / Stopped by time: record
+        # the epochs started and the steps trained.
+        command += f" --time-limit {config['time_limit']:g}"
+        epochs = summary["time_limit"]["epochs_started"]
     record = {
         "name": args.name,
         "file": target.name,
         "sha256": file_sha256(target),
         "bytes": target.stat().st_size,
         "parameters": int(generator.count_params()),
-        "command": f"python -m gancourse train {config['model']} "
-        f"--epochs {summary['epochs']} --out runs/{config['model']}",
+        "command": f"{command} --out runs/{config['model']}",
         "network": args.network,
         "config": config,
-        "epochs": summary["epochs"],
+        "epochs": epochs,
+        **(
+            {"time_limit": summary["time_limit"]}
+            if "time_limit" in summary
+            else {}
+        ),
         "train_seconds": summary["seconds"],
         "cpu": cpu_flags(),
         **({"note": args.note} if args.note else {}),
         "evaluation": dict(
             scores,
-            num_images=args.num_images,
-            features="shipped Fashion-MNIST classifier, vs the test set"
-            if args.network != "encoder"
-            else "shipped Fashion-MNIST classifier, on the test set",
+            num_images=scores.get("num_images", args.num_images),
+            features=FEATURES.get(
+                args.network,
+                "shipped Fashion-MNIST classifier, vs the test set",
+            ),
         ),
     }
     record_path = target.with_suffix(".json")
