@@ -108,3 +108,37 @@ def save_model_atomic(model, path):
     temporary = path.with_name(f".tmp_{path.name}")
     model.save(temporary)
     os.replace(temporary, path)
+
+
+def reproducing_command(config, epochs):
+    """The CLI command of a run: ``--epochs`` and every non-default option.
+
+    复现一次训练的命令：轮数加上所有非默认选项。
+
+    ``config`` is the run's ``config.json`` (``prepare_out``); options equal
+    to the recipe's defaults are left out, so the command reads as a user
+    would type it. ``tools/ship_pretrained.py`` records it with each shipped
+    checkpoint; parsing it gives ``config`` back.
+
+    >>> reproducing_command({"model": "dcgan", "loss": "hinge"}, 7)
+    'python -m gancourse train dcgan --epochs 7 --loss hinge'
+    """
+    from gancourse.recipes import RECIPES
+
+    defaults = RECIPES[config["model"]].defaults
+    parts = ["python -m gancourse train", config["model"], f"--epochs {epochs}"]
+    for key, value in config.items():
+        if key in ("model", "epochs") or value == defaults.get(key):
+            continue
+        if key == "time_limit" and value is None:
+            continue
+        flag = "--" + key.replace("_", "-")
+        if isinstance(value, bool):  # store_true 选项 / A store_true flag.
+            parts += [flag] if value else []
+        elif value is None:
+            parts.append(f"{flag} none")
+        elif isinstance(value, float):
+            parts.append(f"{flag} {value:g}")
+        else:
+            parts.append(f"{flag} {value}")
+    return " ".join(parts)

@@ -15,6 +15,13 @@
         --network generator
     python tools/ship_pretrained.py bigan-encoder-fashion-mnist runs/bigan \
         --network encoder
+    python -m gancourse train wgan-gp --epochs 6 --ema-decay 0.999 \
+        --out runs/wgan-gp
+    python tools/ship_pretrained.py wgan-gp-fashion-mnist runs/wgan-gp
+    python -m gancourse train dcgan --epochs 3 --spectral-norm --loss hinge \
+        --learning-rate 1e-4 --d-learning-rate 4e-4 --beta-2 0.9 \
+        --out runs/sngan
+    python tools/ship_pretrained.py sngan-fashion-mnist runs/sngan
     python -m gancourse train cyclegan --epochs 60 --time-limit 2400 \
         --out runs/cyclegan
     python tools/ship_pretrained.py cyclegan-sneaker-ankle-boot \
@@ -23,7 +30,8 @@
 
 The record (``gancourse/assets/<stem>.json``) holds the SHA-256 that
 ``gancourse.pretrained.load`` checks, the run's ``config.json`` and
-``summary.json`` (training time), the reproducing command, the CPU, the
+``summary.json`` (training time, last epoch's losses), the reproducing
+command (every non-default option), the CPU, the
 parameter count and the FID, KID x 1000, precision and recall of N = 10,000
 samples against the Fashion-MNIST test set in the shipped classifier's
 feature space (as ``benchmarks/fid_dcgan.py`` computes them; a diffusion
@@ -135,57 +143,25 @@ def encoder_scores(encoder, generator, num_images):
 
 
 def translation_scores(generator_g, generator_f, class_x, class_y, num_images):
-    """Both directions of a CycleGAN, measured on held-out test images.
+    """``metrics.translation_scores`` on the Fashion-MNIST test images.
 
-    For X -> Y (with G; Y -> X with F and the roles swapped) the test images
-    of each domain are split in halves: ``num_images`` target images of the
-    first half are the FID reference; ``num_images`` sources of the second
-    half are translated; ``num_images`` targets of the second half are the
-    real-vs-real baseline. Each of real targets, untranslated sources and
-    translations gets the share the shipped classifier assigns to the
-    target class and its FID to the reference; the translations also get
-    the cycle L1 error mean(|F(G(x)) - x|).
+    Lesson 07's protocol: each domain's test images split in halves (see
+    ``gancourse.metrics.translation``); at most half a domain per group.
     """
-    import numpy as np
-
     from gancourse import data
     from gancourse import metrics
 
     test_x, test_y = data.make_unpaired_domains(class_x, class_y, split="test")
-    scores = {}
-    for name, first, second, sources, targets, target_class in (
-        ("x_to_y", generator_g, generator_f, test_x, test_y, class_y),
-        ("y_to_x", generator_f, generator_g, test_y, test_x, class_x),
-    ):
-        half = min(len(sources), len(targets)) // 2
-        count = min(num_images, half)
-        reference = targets[:count]
-        source = sources[half : half + count]
-        translated = first.predict(source, batch_size=500, verbose=0)
-        cycled = second.predict(translated, batch_size=500, verbose=0)
-        groups = {
-            "real_target": targets[half : half + count],
-            "source": source,
-            "translated": translated,
-        }
-        predicted = {
-            group: metrics.classifier_probabilities(images).argmax(-1)
-            for group, images in groups.items()
-        }
-        scores[name] = {
-            "target_class": int(target_class),
-            "target_share": {
-                group: float(np.mean(classes == target_class))
-                for group, classes in predicted.items()
-            },
-            "fid_to_target": {
-                group: float(metrics.fid(reference, images))
-                for group, images in groups.items()
-            },
-            "cycle_l1": float(np.mean(np.abs(cycled - source))),
-        }
-    scores["num_images"] = count
-    return scores
+    half = min(len(test_x), len(test_y)) // 2
+    return metrics.translation_scores(
+        generator_g,
+        generator_f,
+        test_x,
+        test_y,
+        class_x,
+        class_y,
+        num_images=min(num_images, half),
+    )
 
 
 def snapshot_scores(pair, config, directory, num_images):
@@ -258,6 +234,7 @@ def main(argv=None):
 
     import gancourse.models  # noqa: F401 - registers the course's layers.
     from gancourse import pretrained
+    from gancourse import runs
     from gancourse import runtime
     from gancourse.metrics.encoders import file_sha256
 
@@ -302,15 +279,11 @@ def main(argv=None):
         latent_dim = int(generator.inputs[0].shape[-1])
         scores = Evaluator(args.num_images, latent_dim)(generator)
     summary = json.loads((args.run / "summary.json").read_text())
-    command = (
-        f"python -m gancourse train {config['model']} "
-        f"--epochs {summary['epochs']}"
-    )
+    command = runs.reproducing_command(config, summary["epochs"])
     epochs = summary["epochs"]
     if config.get("time_limit") is not None:
         # 按时间停止：记录实际开始的轮数和步数 / Stopped by time: record
         # the epochs started and the steps trained.
-        command += f" --time-limit {config['time_limit']:g}"
         epochs = summary["time_limit"]["epochs_started"]
     record = {
         "name": args.name,
@@ -318,7 +291,7 @@ def main(argv=None):
         "sha256": file_sha256(target),
         "bytes": target.stat().st_size,
         "parameters": int(generator.count_params()),
-        "command": f"{command} --out runs/{config['model']}",
+        "command": f"{command} --out runs/{args.run.name}",
         "network": args.network,
         "config": config,
         "epochs": epochs,
@@ -328,6 +301,8 @@ def main(argv=None):
             else {}
         ),
         "train_seconds": summary["seconds"],
+        # 最后一轮的平均损失 / The last epoch's mean losses.
+        "final_losses": summary["final"],
         "cpu": cpu_flags(),
         **({"note": args.note} if args.note else {}),
         "evaluation": dict(
