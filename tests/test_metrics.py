@@ -553,3 +553,98 @@ def test_high_frequency_ratio_rejects_bad_input(rng):
             metrics.high_frequency_ratio(images, images, cutoff)
     with pytest.raises(ValueError, match="no power"):
         metrics.high_frequency_ratio(images, np.zeros_like(images))
+
+
+# -- unpaired translation ------------------------------------------------------
+@pytest.fixture(scope="module")
+def shoe_domains():
+    sneakers, boots = data.make_unpaired_domains(7, 9, split="test")
+    return sneakers[:40], boots[:50]
+
+
+def test_translation_scores_of_identity_generators(shoe_domains):
+    sneakers, boots = shoe_domains
+    scores = metrics.translation_scores(
+        lambda x: x, lambda y: y, sneakers, boots, 7, 9, num_images=12
+    )
+    assert scores["num_images"] == 12
+    half = 20  # 较小的域的一半 / half of the smaller domain
+    for name, sources, targets, target_class in (
+        ("x_to_y", sneakers, boots, 9),
+        ("y_to_x", boots, sneakers, 7),
+    ):
+        result = scores[name]
+        assert result["target_class"] == target_class
+        # 不改变图像：翻译与未翻译的源图像得分相同，循环误差为 0
+        # An identity translator scores as the untranslated sources.
+        assert (
+            result["target_share"]["translated"]
+            == (result["target_share"]["source"])
+        )
+        assert result["fid_to_target"]["translated"] == pytest.approx(
+            result["fid_to_target"]["source"]
+        )
+        assert result["cycle_l1"] == 0.0
+        # 参照是目标域的第一半，基线是第二半 / The reference is the target
+        # domain's first half, the baselines its second half.
+        reference = targets[:12]
+        for group, images in (
+            ("real_target", targets[half : half + 12]),
+            ("source", sources[half : half + 12]),
+        ):
+            expected = metrics.fid(reference, images)
+            assert result["fid_to_target"][group] == pytest.approx(expected)
+            predicted = metrics.classifier_probabilities(images).argmax(-1)
+            assert result["target_share"][group] == pytest.approx(
+                np.mean(predicted == target_class)
+            )
+    # 分类器认得真实短靴，而不把运动鞋认成短靴 / The classifier knows real
+    # boots and does not call sneakers boots.
+    assert scores["x_to_y"]["target_share"]["real_target"] >= 0.9
+    assert scores["x_to_y"]["target_share"]["source"] <= 0.1
+
+
+def test_translation_scores_of_a_perfect_translator(shoe_domains):
+    sneakers, boots = shoe_domains
+    half = 20
+
+    def lookup(sources, targets):
+        # 把第二半的源图像换成第二半的目标图像 / Maps the second-half
+        # sources to the second-half targets, as a perfect translator.
+        def translate(images):
+            rows = [
+                np.flatnonzero((sources == image).all(axis=(1, 2, 3)))[0]
+                for image in images
+            ]
+            return targets[rows]
+
+        return translate
+
+    g = lookup(sneakers[half:], boots[half:])
+    f = lookup(boots[half:], sneakers[half:])
+    scores = metrics.translation_scores(g, f, sneakers, boots, 7, 9, 15)
+    for name in ("x_to_y", "y_to_x"):
+        result = scores[name]
+        assert result["fid_to_target"]["translated"] == pytest.approx(
+            result["fid_to_target"]["real_target"]
+        )
+        assert (
+            result["target_share"]["translated"]
+            == (result["target_share"]["real_target"])
+        )
+        assert result["cycle_l1"] == 0.0
+
+
+def test_translation_scores_rejects_bad_input(shoe_domains):
+    sneakers, boots = shoe_domains
+    identity = lambda x: x  # noqa: E731
+    with pytest.raises(ValueError, match=r"num_images.*in \[1, 20\]"):
+        metrics.translation_scores(
+            identity, identity, sneakers, boots, 7, 9, 21
+        )
+    with pytest.raises(ValueError, match="one shape"):
+        metrics.translation_scores(
+            identity, identity, sneakers, boots[:, :14, :14], 7, 9, 5
+        )
+    with pytest.raises(ValueError, match="domain_x"):
+        metrics.translation_scores(identity, identity, sneakers[0], boots, 7, 9)

@@ -13,7 +13,9 @@
   and fakes during ``fit``;
 - ``quality``: ``image_quality`` (PSNR and SSIM of paired outputs) and
   ``high_frequency_ratio`` (how much fine detail outputs hold);
-- ``modes``: mode coverage on the 2-D ring of lessons 01 and 04.
+- ``modes``: mode coverage on the 2-D ring of lessons 01 and 04;
+- ``translation``: ``translation_scores``, an unpaired translator (lesson
+  07's CycleGAN) measured in both directions on held-out images.
 
 Numbers computed with different extractors, image sizes or sample sizes are
 not comparable.
@@ -49,6 +51,7 @@ from gancourse.metrics.modes import ring_mode_coverage
 from gancourse.metrics.modes import ring_mode_shares
 from gancourse.metrics.quality import high_frequency_ratio
 from gancourse.metrics.quality import image_quality
+from gancourse.metrics.translation import translation_scores
 
 __all__ = [
     "ASSETS_DIR",
@@ -80,5 +83,6 @@ __all__ = [
     "polynomial_kernel",
     "ring_mode_coverage",
     "ring_mode_shares",
+    "translation_scores",
     "precision_recall",
 ]
