@@ -82,6 +82,11 @@ OPTIONS = {
     "epochs": (_positive_int, "total epochs (also with --resume)"),
     "batch_size": (_positive_int, "images per batch"),
     "learning_rate": (_positive_float, "Adam learning rate (all networks)"),
+    "d_learning_rate": (
+        _positive_float,
+        "Adam learning rate of the discriminator (None: --learning-rate; "
+        "TTUR uses a larger one)",
+    ),
     "beta_1": (float, "Adam beta_1"),
     "beta_2": (float, "Adam beta_2"),
     "max_images": (_positive_int, "train on the first N images only"),
@@ -129,6 +134,12 @@ def _add_model_parser(models, recipe):
             kind, text = OPTIONS[name]
             flag = "--" + name.replace("_", "-")
             parser.add_argument(flag, type=kind, help=text)
+    if "spectral_norm" in recipe.defaults:
+        parser.add_argument(
+            "--spectral-norm",
+            action="store_true",
+            help="spectrally normalise the discriminator (no dropout)",
+        )
     parser.set_defaults(data_dir=None, **recipe.defaults, model=recipe.name)
     parser.add_argument(
         "--strategy",

@@ -221,3 +221,26 @@ def test_every_family_trains_and_resumes_bit_exactly(
         == 1
     )
     assert "--resume must use the options" in capsys.readouterr().err
+
+
+def test_dcgan_options_build_lesson_04_sn_d_with_ttur(data_dir, tmp_path):
+    from gancourse.recipes import RECIPES
+
+    argv = ["train", "dcgan", "--data-dir", str(data_dir), "--batch-size", "8"]
+    argv += ["--base-filters", "4", "--latent-dim", "8", "--loss", "hinge"]
+    args = cli._parser().parse_args(
+        argv
+        + ["--spectral-norm", "--learning-rate", "1e-4"]
+        + ["--d-learning-rate", "4e-4"]
+    )
+    run = RECIPES["dcgan"].build(args, tmp_path)
+    layers = [type(layer).__name__ for layer in run.model.discriminator.layers]
+    assert "SpectralNormalization" in layers and "Dropout" not in layers
+    assert float(run.model.d_optimizer.learning_rate) == pytest.approx(4e-4)
+    assert float(run.model.g_optimizer.learning_rate) == pytest.approx(1e-4)
+    # 默认：普通 D（带 dropout），两个网络学习率相同 / Defaults: the plain
+    # D with dropout and one learning rate for both networks.
+    run = RECIPES["dcgan"].build(cli._parser().parse_args(argv), tmp_path)
+    layers = [type(layer).__name__ for layer in run.model.discriminator.layers]
+    assert "SpectralNormalization" not in layers and "Dropout" in layers
+    assert float(run.model.d_optimizer.learning_rate) == pytest.approx(2e-4)

@@ -50,8 +50,9 @@ def make_patchgan_discriminator(
     ``patchgan_receptive_field(n)`` square of the input, so D judges local
     texture and leaves global structure to the L1/cycle loss, provided that
     square is well below the image size: on 32x32 images ``n=2`` sees
-    34x34 (a global D in effect), so lesson 06 passes ``n=1`` (16x16). The
-    default stays 2 for the callers that rely on it.
+    34x34 (a global D in effect), while ``n=1`` sees 16x16 (the pix2pix
+    recipes of ``python -m gancourse train`` use it). The default stays 2
+    for the callers that rely on it.
 
     Args:
         input_shape: (height, width, channels) of the (source) image; height

@@ -90,6 +90,10 @@ RECIPES = {
                 base_filters=32,
                 ema_decay=0.999,
                 loss="non_saturating",
+                # 第 04 课的 SN-D + hinge + TTUR 配方用这两个选项 / Lesson
+                # 04's SN-D + hinge + TTUR recipe sets these two.
+                spectral_norm=False,
+                d_learning_rate=None,
             ),
             build_dcgan,
         ),

@@ -20,11 +20,19 @@ class RecipeError(ValueError):
     """An option value the data does not allow (reported in one line)."""
 
 
-def adam(args, beta_2=None):
+def adam(args, beta_2=None, discriminator=False):
+    """Adam with the run's options; ``discriminator=True`` for D's.
+
+    D's learning rate is ``--d-learning-rate`` where the family has it and
+    it is set (TTUR), else ``--learning-rate``.
+    """
     import keras
 
+    learning_rate = args.learning_rate
+    if discriminator and getattr(args, "d_learning_rate", None) is not None:
+        learning_rate = args.d_learning_rate
     return keras.optimizers.Adam(
-        args.learning_rate,
+        learning_rate,
         beta_1=args.beta_1,
         beta_2=args.beta_2 if beta_2 is None else beta_2,
     )

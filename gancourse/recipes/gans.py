@@ -30,14 +30,27 @@ def build_dcgan(args, out):
     from gancourse import training
 
     images, dataset = gan_images(args)
-    generator, discriminator = _dcgan_networks(args, images.shape[1:])
+    # 谱归一化的 D 不用 dropout（第 04 课的 SN-D）/ A spectrally normalised
+    # D goes without dropout (lesson 04's SN-D).
+    options = (
+        dict(spectral_norm=True, dropout_rate=0.0) if args.spectral_norm else {}
+    )
+    generator, discriminator = _dcgan_networks(
+        args, images.shape[1:], **options
+    )
     gan = training.GAN(
         generator, discriminator, seed=args.seed, ema_decay=args.ema_decay
     )
-    gan.compile(adam(args), adam(args), loss=args.loss, jit_compile=args.jit)
+    gan.compile(
+        adam(args),
+        adam(args, discriminator=True),
+        loss=args.loss,
+        jit_compile=args.jit,
+    )
     grid = grids.SampleGrid(num_images=64, seed=0, out_dir=out / "samples")
+    kind = "DCGAN, spectrally normalised D" if args.spectral_norm else "DCGAN"
     return Run(
-        gan, dataset, grid, f"DCGAN on {args.dataset}: {len(images)} images"
+        gan, dataset, grid, f"{kind} on {args.dataset}: {len(images)} images"
     )
 
 
