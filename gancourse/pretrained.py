@@ -15,7 +15,7 @@ Stored results of longer experiments (no weights) come from ``results``.
 >>> sorted(available())  # doctest: +NORMALIZE_WHITESPACE
 ['bigan-encoder-fashion-mnist', 'bigan-generator-fashion-mnist',
  'cgan-fashion-mnist', 'cyclegan-sneaker-ankle-boot', 'dcgan-fashion-mnist',
- 'ddpm-fashion-mnist']
+ 'ddpm-fashion-mnist', 'sngan-fashion-mnist', 'wgan-gp-fashion-mnist']
 """
 
 import json
@@ -30,6 +30,8 @@ CHECKPOINTS = {
     "bigan-encoder-fashion-mnist": "bigan_encoder_fashion_mnist",
     "cgan-fashion-mnist": "cgan_fashion_mnist",
     "cyclegan-sneaker-ankle-boot": "cyclegan_sneaker_ankle_boot",
+    "wgan-gp-fashion-mnist": "wgan_gp_fashion_mnist",
+    "sngan-fashion-mnist": "sngan_fashion_mnist",
 }
 # 实验结果（不是权重）：名字 -> 资产文件名 / Stored results of experiments
 # too long for a lesson (no weights): name -> asset file stem.
