@@ -128,9 +128,9 @@ def reproducing_command(config, epochs):
     defaults = RECIPES[config["model"]].defaults
     parts = ["python -m gancourse train", config["model"], f"--epochs {epochs}"]
     for key, value in config.items():
+        # 不在配方默认值中的选项（如 time_limit）默认为 None / Options
+        # outside the recipe's defaults (e.g. time_limit) default to None.
         if key in ("model", "epochs") or value == defaults.get(key):
-            continue
-        if key == "time_limit" and value is None:
             continue
         flag = "--" + key.replace("_", "-")
         if isinstance(value, bool):  # store_true 选项 / A store_true flag.
